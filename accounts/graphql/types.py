@@ -1,0 +1,64 @@
+import graphene
+from graphene_django import DjangoObjectType
+
+from accounts.models import User
+from houston.graphql.types import MutationStatus
+
+
+class UserType(DjangoObjectType):
+    """A person with a Houston account."""
+
+    id = graphene.ID(required=True, description="The user's public ID.")
+    email_confirmed = graphene.Boolean(
+        required=True, description="Whether the address has been confirmed."
+    )
+
+    class Meta:
+        model = User
+        name = "User"
+        fields = (
+            "email",
+            "first_name",
+            "last_name",
+            "company",
+            "email_confirmed",
+            "created_at",
+        )
+
+    @staticmethod
+    def resolve_id(user, info):
+        return user.public_id
+
+
+class ProfileInput(graphene.InputObjectType):
+    """A user's profile."""
+
+    first_name = graphene.String(description="Given name.")
+    last_name = graphene.String(description="Family name.")
+    company = graphene.String(description="Company or team.")
+
+
+class TokenClaims(graphene.ObjectType):
+    """The claims of a JSON Web Token."""
+
+    id = graphene.ID(required=True, description="The user's public ID.")
+    email = graphene.String(required=True, description="The user's address.")
+    iat = graphene.Int(
+        required=True, description="Issue time, in seconds since the Unix epoch."
+    )
+    exp = graphene.Int(
+        required=True,
+        description="Expiry time, in seconds since the Unix epoch.",
+    )
+
+
+class TokenStatus(graphene.ObjectType):
+    """The status of a mutation that signs a user in."""
+
+    class Meta:
+        interfaces = (MutationStatus,)
+
+    token = graphene.String(
+        description="A JSON Web Token, sent as `Authorization: JWT <token>`."
+    )
+    decoded = graphene.Field(TokenClaims, description="The token's claims.")

@@ -1,0 +1,98 @@
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+
+from houston.models import TimeStampedModel
+from houston.validators import no_null_characters
+
+
+def normalize_email(email: str) -> str:
+    """Return the stored form of an address: trimmed and in lower case.
+
+    Mail providers treat the local part without regard to case, and so does
+    Houston, so that `A@X.io` and `a@x.io` are one account.
+    """
+    return email.strip().lower()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get_by_email(username)
+
+    def get_by_email(self, email: str) -> "User":
+        """Return the user with this address in any letter case.
+
+        Raises User.DoesNotExist when there is none.
+        """
+        return self.alias(email_lower=Lower("email")).get(
+            email_lower=normalize_email(email)
+        )
+
+    def create_user(self, email, password=None, **extra_fields):
+        user = self.model(email=normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("email_confirmed", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
+    """A person who signs in with an email address and a password."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(
+        unique=True,
+        validators=[no_null_characters],
+        error_messages={"unique": "A user with this email already exists."},
+    )
+    first_name = models.CharField(
+        max_length=150, blank=True, validators=[no_null_characters]
+    )
+    last_name = models.CharField(
+        max_length=150, blank=True, validators=[no_null_characters]
+    )
+    company = models.CharField(
+        max_length=200, blank=True, validators=[no_null_characters]
+    )
+    email_confirmed = models.BooleanField(default=False)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="A user with this email already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClickstreamConfig(AppConfig):
+    name = "clickstream"
+    verbose_name = "Clickstream"

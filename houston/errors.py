@@ -1,0 +1,111 @@
+"""Outcome codes and the exception that services raise for expected failures.
+
+Invalid input is reported with Django's ValidationError, one entry per field.
+Every other expected failure is a HoustonError carrying a StatusCode. The
+GraphQL layer turns both into a mutation's status payload, or into a
+top-level error with `extensions.code` for queries.
+"""
+
+import enum
+
+
+class StatusCode(enum.Enum):
+    """The outcome of an operation, as reported in the payload's `code`."""
+
+    OK = "OK"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    EMAIL_NOT_CONFIRMED = "EMAIL_NOT_CONFIRMED"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    NOT_FOUND = "NOT_FOUND"
+    ORGANIZATION_HEADER_REQUIRED = "ORGANIZATION_HEADER_REQUIRED"
+    ORGANIZATION_MISMATCH = "ORGANIZATION_MISMATCH"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class FieldErrorCode(enum.Enum):
+    """Why one input field was rejected, as reported in `errors[].code`."""
+
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    INVALID_TYPE = "INVALID_TYPE"
+    INVALID_CHOICE = "INVALID_CHOICE"
+    MAX_LENGTH = "MAX_LENGTH"
+    MIN_VALUE = "MIN_VALUE"
+    MAX_VALUE = "MAX_VALUE"
+    MAX_ITEMS = "MAX_ITEMS"
+    NULL_CHARACTERS = "NULL_CHARACTERS"
+    UNIQUE = "UNIQUE"
+    UNKNOWN_FIELD = "UNKNOWN_FIELD"
+    NOT_FOUND = "NOT_FOUND"
+    PATTERN_MISMATCH = "PATTERN_MISMATCH"
+    PASSWORD_TOO_SHORT = "PASSWORD_TOO_SHORT"
+    PASSWORD_TOO_SIMILAR = "PASSWORD_TOO_SIMILAR"
+    PASSWORD_TOO_COMMON = "PASSWORD_TOO_COMMON"
+    PASSWORD_ENTIRELY_NUMERIC = "PASSWORD_ENTIRELY_NUMERIC"
+
+
+# Django's own validation codes, by the field error code they are reported as.
+# A code missing here is reported as INVALID.
+DJANGO_FIELD_ERROR_CODES = {
+    "required": FieldErrorCode.REQUIRED,
+    "blank": FieldErrorCode.REQUIRED,
+    "null": FieldErrorCode.REQUIRED,
+    "invalid_choice": FieldErrorCode.INVALID_CHOICE,
+    "max_length": FieldErrorCode.MAX_LENGTH,
+    "min_value": FieldErrorCode.MIN_VALUE,
+    "max_value": FieldErrorCode.MAX_VALUE,
+    "null_characters_not_allowed": FieldErrorCode.NULL_CHARACTERS,
+    "unique": FieldErrorCode.UNIQUE,
+    "password_too_short": FieldErrorCode.PASSWORD_TOO_SHORT,
+    "password_too_similar": FieldErrorCode.PASSWORD_TOO_SIMILAR,
+    "password_too_common": FieldErrorCode.PASSWORD_TOO_COMMON,
+    "password_entirely_numeric": FieldErrorCode.PASSWORD_ENTIRELY_NUMERIC,
+}
+
+
+class HoustonError(Exception):
+    """An expected failure that is reported to the caller with a code."""
+
+    code = StatusCode.INVALID_INPUT
+    default_message = "The request could not be completed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: StatusCode | None = None,
+        field: str | None = None,
+    ):
+        self.message = message or self.default_message
+        if code is not None:
+            self.code = code
+        # The input field that names the missing or forbidden object, if any.
+        self.field = field
+        super().__init__(self.message)
+
+
+class NotAuthenticated(HoustonError):
+    code = StatusCode.NOT_AUTHENTICATED
+    default_message = "Sign in first: send a token in the Authorization header."
+
+
+class PermissionDenied(HoustonError):
+    code = StatusCode.PERMISSION_DENIED
+    default_message = "You do not have permission to do this."
+
+
+class NotFound(HoustonError):
+    code = StatusCode.NOT_FOUND
+    default_message = "Not found."
+
+
+class EmailNotConfirmed(HoustonError):
+    code = StatusCode.EMAIL_NOT_CONFIRMED
+    default_message = (
+        "Confirm your email address first: open the link in the confirmation "
+        "message, or ask for a new one."
+    )

@@ -1,0 +1,156 @@
+"""Django settings for Houston.
+
+This is the only module that reads the environment, always through
+django-environ. Every variable has a default that suits a developer's
+machine, except SECRET_KEY, which production must set.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# A fixed key is only acceptable on a developer's machine, because anyone
+# who has it can forge sessions, signed links and tokens.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment, or set "
+            "DEBUG=true for local development."
+        )
+    SECRET_KEY = "django-insecure-houston-development-key-do-not-deploy"
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+PORT = env.int("PORT", default=8000)
+
+# Absolute address of this server, used to build the links sent by mail.
+PUBLIC_URL = env.str("PUBLIC_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "houston",
+    "accounts",
+    "organizations",
+    "clickstream",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "houston.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "houston.wsgi.application"
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+# Houston runs on PostgreSQL in production and SQLite for development.
+if DATABASES["default"].get("ENGINE") not in {
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+}:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a PostgreSQL or SQLite database: "
+        "postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///PATH."
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Mail: the console backend prints each message to standard output.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Houston <houston@localhost>"
+)
+
+GRAPHENE = {
+    "SCHEMA": "houston.schema.schema",
+    "MIDDLEWARE": [],
+}
+
+GRAPHQL_JWT = {
+    "JWT_SECRET_KEY": env.str("JWT_SECRET_KEY", default=SECRET_KEY),
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_EXPIRATION_DELTA": timedelta(hours=24),
+    "JWT_PAYLOAD_HANDLER": "accounts.tokens.token_payload",
+}
+
+# GraphiQL in the browser at /graphql.
+GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=DEBUG)
+
+# Accounts: while confirmation is required, an unconfirmed user may only sign
+# in, read their own account and ask for a new confirmation link.
+EMAIL_CONFIRMATION_REQUIRED = env.bool("EMAIL_CONFIRMATION_REQUIRED", default=True)
+EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

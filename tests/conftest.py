@@ -1,0 +1,130 @@
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from accounts.tokens import token_issue
+from clickstream.catalog import load_catalog, sync_catalog
+from organizations.models import Role
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash with MD5 in tests: the production hashers are slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def catalog(db):
+    """The destination catalog from the repository's data file."""
+    sync_catalog(load_catalog())
+
+
+@dataclass
+class GraphQLClient:
+    """Posts GraphQL operations to /graphql as one caller.
+
+    `token` is sent as `Authorization: JWT <token>`; `organization` as the
+    `Organization` header of every request unless a call overrides it.
+    """
+
+    client: object
+    token: str | None = None
+    organization: str | None = None
+    headers: dict = field(default_factory=dict)
+
+    def post(self, query, variables=None, *, organization=..., headers=None):
+        request_headers = dict(self.headers)
+        if self.token:
+            request_headers["Authorization"] = f"JWT {self.token}"
+        organization = self.organization if organization is ... else organization
+        if organization:
+            request_headers["Organization"] = str(organization)
+        request_headers.update(headers or {})
+        return self.client.post(
+            "/graphql",
+            data=json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            headers=request_headers,
+        )
+
+    def execute(self, query, variables=None, **options) -> dict:
+        """Return the JSON body of a request that must return status 200."""
+        response = self.post(query, variables, **options)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def query(self, query, variables=None, **options) -> dict:
+        """Return `data` of a query that must succeed without errors."""
+        body = self.execute(query, variables, **options)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def mutate(self, query, variables=None, **options) -> dict:
+        """Return the payload of a single mutation, which must not raise."""
+        data = self.query(query, variables, **options)
+        (payload,) = data.values()
+        return payload
+
+
+def error_codes(body: dict) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+def api_for(client, user=None, **options) -> GraphQLClient:
+    token = token_issue(user)[0] if user is not None else None
+    return GraphQLClient(client, token=token, **options)
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Acme")
+
+
+@pytest.fixture
+def owner(organization):
+    return MembershipFactory(organization=organization, role=Role.OWNER).user
+
+
+@pytest.fixture
+def member(organization):
+    """A member with the User role."""
+    return MembershipFactory(organization=organization, role=Role.USER).user
+
+
+@pytest.fixture
+def stranger(db):
+    """A confirmed user who belongs to another organization only."""
+    return MembershipFactory(role=Role.OWNER).user
+
+
+@pytest.fixture
+def unconfirmed(db):
+    return UserFactory(email_confirmed=False)
+
+
+@pytest.fixture
+def anonymous_api(client):
+    return GraphQLClient(client)
+
+
+@pytest.fixture
+def owner_api(client, owner, organization):
+    return api_for(client, owner, organization=organization.public_id)
+
+
+@pytest.fixture
+def member_api(client, member, organization):
+    return api_for(client, member, organization=organization.public_id)
+
+
+@pytest.fixture
+def stranger_api(client, stranger, organization):
+    """A non-member who sends the target organization's header."""
+    return api_for(client, stranger, organization=organization.public_id)
+
+
+@pytest.fixture
+def unconfirmed_api(client, unconfirmed):
+    return api_for(client, unconfirmed)

@@ -1,0 +1,162 @@
+"""The documented flow, from sign-up to a first integration, over real HTTP
+against a live server."""
+
+import json
+import re
+import urllib.request
+
+import pytest
+
+SIGN_UP = """
+mutation {
+  createNewUser(
+    email: "someone.new@somewhere.com"
+    password: "Saturn-has-146-moons"
+    profile: {firstName: "Someone", lastName: "New", company: "My Company"}
+  ) { success message code id token decoded { id email iat exp } }
+}
+"""
+
+CREATE_TOKEN = """
+mutation {
+  createToken(username: "someone.new@somewhere.com", password: "Saturn-has-146-moons") {
+    success message code id token decoded { id email iat exp }
+  }
+}
+"""
+
+CREATE_ORGANIZATION = """
+mutation {
+  createOrganization(name: "Human-friendly Organization Name") {
+    success message code id
+  }
+}
+"""
+
+CREATE_APPLICATION = """
+mutation CreateApplication($orgId: ID!) {
+  createApplication(
+    name: "Human-friendly Source Name", platform: "analytics.js", orgId: $orgId
+  ) {
+    success message code id
+  }
+}
+"""
+
+PROTOTYPES = """
+{ clickstreamPrototypes(integrationCode: "acquisio") {
+    id integrationCode connectionPrototypeId
+    connectionPrototype { propertyName fieldType required }
+    configPrototype { propertyName fieldType }
+} }
+"""
+
+CREATE_CONNECTION = """
+mutation CreateConnection($orgId: ID!, $connectionPrototypeId: ID) {
+  createConnection(
+    integrationCode: "acquisio"
+    details: {apiKey: "123"}
+    name: "Friendly Connection Name"
+    orgId: $orgId
+    connectionPrototypeId: $connectionPrototypeId
+  ) { success message code id }
+}
+"""
+
+CREATE_INTEGRATION = """
+mutation CreateIntegration($appId: ID!, $connectionId: ID!) {
+  createIntegration(
+    appId: $appId
+    integrationCode: "acquisio"
+    configPayload: {events: ["Order Completed"]}
+    connectionId: $connectionId
+    name: "Friendly Application Name"
+  ) { success message code id }
+}
+"""
+
+PIPELINE = """
+{
+  organizations {
+    id
+    applications { id integrations { id integrationCode configPayload } }
+  }
+}
+"""
+
+
+class Session:
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.headers = {}
+
+    def graphql(self, query, variables=None) -> dict:
+        request = urllib.request.Request(
+            self.base_url + "/graphql",
+            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+            headers={"Content-Type": "application/json", **self.headers},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            body = json.load(response)
+        assert "errors" not in body, body
+        return body["data"]
+
+    def mutate(self, query, variables=None) -> dict:
+        (payload,) = self.graphql(query, variables).values()
+        assert payload["success"] is True, payload
+        assert payload["code"] == "OK"
+        assert payload["id"]
+        return payload
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_to_first_integration(live_server, mailoutbox, settings, catalog):
+    settings.PUBLIC_URL = live_server.url
+    session = Session(live_server.url)
+
+    signed_up = session.mutate(SIGN_UP)
+    assert signed_up["decoded"]["email"] == "someone.new@somewhere.com"
+
+    (message,) = mailoutbox
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    with urllib.request.urlopen(link, timeout=10) as page:
+        assert page.status == 200
+        assert "confirmed" in page.read().decode()
+
+    token = session.mutate(CREATE_TOKEN)["token"]
+    session.headers["Authorization"] = f"JWT {token}"
+
+    org_id = session.mutate(CREATE_ORGANIZATION)["id"]
+    session.headers["Organization"] = org_id
+
+    app_id = session.mutate(CREATE_APPLICATION, {"orgId": org_id})["id"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{21}", app_id)
+
+    (acquisio,) = session.graphql(PROTOTYPES)["clickstreamPrototypes"]
+    assert acquisio["connectionPrototype"][0]["propertyName"] == "apiKey"
+
+    connection_id = session.mutate(
+        CREATE_CONNECTION,
+        {"orgId": org_id, "connectionPrototypeId": acquisio["connectionPrototypeId"]},
+    )["id"]
+
+    integration_id = session.mutate(
+        CREATE_INTEGRATION, {"appId": app_id, "connectionId": connection_id}
+    )["id"]
+
+    (organization,) = session.graphql(PIPELINE)["organizations"]
+    assert organization["id"] == org_id
+    assert organization["applications"] == [
+        {
+            "id": app_id,
+            "integrations": [
+                {
+                    "id": integration_id,
+                    "integrationCode": "acquisio",
+                    "configPayload": {"events": ["Order Completed"]},
+                }
+            ],
+        }
+    ]

@@ -1,0 +1,82 @@
+"""Settings come from the environment; each case starts a fresh interpreter
+because settings are read once per process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.DATABASES["default"]["ENGINE"])
+print(settings.EMAIL_BACKEND)
+print(settings.GRAPHQL_JWT["JWT_SECRET_KEY"] == settings.SECRET_KEY)
+print(settings.DEBUG)
+"""
+
+
+def load_settings(**environment) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DEBUG", "SECRET_KEY", "JWT_SECRET_KEY", "DATABASE_URL", "EMAIL_URL"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="houston.settings", **environment)
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_requires_secret_key():
+    result = load_settings(DEBUG="false")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_uses_development_defaults():
+    result = load_settings(DEBUG="true")
+
+    engine, email_backend, jwt_uses_secret_key, debug = result.stdout.split()
+    assert result.returncode == 0, result.stderr
+    assert engine == "django.db.backends.sqlite3"
+    assert email_backend == "django.core.mail.backends.console.EmailBackend"
+    assert jwt_uses_secret_key == "True"
+    assert debug == "True"
+
+
+def test_environment_selects_services():
+    result = load_settings(
+        DEBUG="false",
+        SECRET_KEY="s" * 50,
+        JWT_SECRET_KEY="j" * 50,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/houston",
+        EMAIL_URL="smtp://mail.example.com:587",
+    )
+
+    engine, email_backend, jwt_uses_secret_key, debug = result.stdout.split()
+    assert result.returncode == 0, result.stderr
+    assert engine == "django.db.backends.postgresql"
+    assert email_backend == "django.core.mail.backends.smtp.EmailBackend"
+    assert jwt_uses_secret_key == "False"
+    assert debug == "False"
+
+
+@pytest.mark.parametrize("value", ["nosuchdb://x", "not a url"])
+def test_invalid_database_url_fails_clearly(value):
+    result = load_settings(DEBUG="true", DATABASE_URL=value)
+
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
