@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import links
 from accounts.models import User, normalize_email
+from accounts.signals import email_confirmed
 from accounts.tokens import token_issue
 from houston.errors import HoustonError, StatusCode
 from houston.mail import send_templated_mail
@@ -125,6 +126,7 @@ def email_confirm(*, token: str) -> User:
         user.email_confirmed = True
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed", "email_confirmed_at", "updated_at"])
+        email_confirmed.send(sender=User, user=user)
     logger.info("User %s confirmed their email address", user.public_id)
     return user
 

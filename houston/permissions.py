@@ -12,20 +12,30 @@ import functools
 
 from django.conf import settings
 
-from houston.errors import EmailNotConfirmed, NotAuthenticated
+from houston.errors import EmailNotConfirmed, NotAuthenticated, PermissionDenied
 
 
-def current_user(info, *, allow_unconfirmed: bool = False):
-    """Return the signed-in user of a GraphQL request, or raise.
+def is_api_key(user) -> bool:
+    return getattr(user, "is_api_key", False)
 
-    The user comes from the Authorization header alone (see
+
+def current_user(info, *, allow_unconfirmed: bool = False, allow_api_key: bool = False):
+    """Return the signed-in caller of a GraphQL request, or raise.
+
+    The caller comes from the Authorization header alone (see
     `accounts.authentication`). Credentials that were sent but failed are
-    reported with their own error, such as TOKEN_EXPIRED.
+    reported with their own error, such as TOKEN_EXPIRED. An API key is
+    accepted only where `allow_api_key` is set, because every other
+    operation acts on a person's own account.
     """
     request = info.context
     user = request.user
     if not user.is_authenticated:
         raise getattr(request, "authentication_error", None) or NotAuthenticated()
+    if is_api_key(user) and not allow_api_key:
+        raise PermissionDenied(
+            "API keys cannot do this. Sign in as a user with createToken."
+        )
     if (
         not allow_unconfirmed
         and settings.EMAIL_CONFIRMATION_REQUIRED
@@ -35,17 +45,24 @@ def current_user(info, *, allow_unconfirmed: bool = False):
     return user
 
 
-def login_required(function=None, *, allow_unconfirmed: bool = False):
+def login_required(
+    function=None, *, allow_unconfirmed: bool = False, allow_api_key: bool = False
+):
     """Require a signed-in user, with a confirmed address unless allowed.
 
-    Use as `@login_required` or `@login_required(allow_unconfirmed=True)`.
+    Use as `@login_required` or with the options of `current_user`, such as
+    `@login_required(allow_api_key=True)`.
     """
 
     def decorator(function):
         @functools.wraps(function)
         def wrapper(*args, **arguments):
             info = args[-1]
-            current_user(info, allow_unconfirmed=allow_unconfirmed)
+            current_user(
+                info,
+                allow_unconfirmed=allow_unconfirmed,
+                allow_api_key=allow_api_key,
+            )
             return function(*args, **arguments)
 
         return wrapper

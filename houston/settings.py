@@ -143,6 +143,9 @@ GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=DEBUG)
 EMAIL_CONFIRMATION_REQUIRED = env.bool("EMAIL_CONFIRMATION_REQUIRED", default=True)
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
 
+# Organizations: how long an invitation link works after it is sent.
+INVITATION_MAX_AGE = timedelta(days=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -152,5 +155,25 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
+    "filters": {
+        "redact_link_tokens": {"()": "houston.log_filters.RedactLinkTokens"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own configuration also prints these loggers to the console
+        # while DEBUG is on. One handler here avoids printing each line twice.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_link_tokens"],
+        },
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["redact_link_tokens"],
+        },
+    },
 }

@@ -10,5 +10,6 @@ urlpatterns = [
     # token.
     path("graphql", csrf_exempt(HoustonGraphQLView.as_view())),
     path("accounts/", include("accounts.urls")),
+    path("organizations/", include("organizations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,11 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from houston.models import TimeStampedModel
 from houston.validators import no_null_characters
@@ -12,6 +16,13 @@ class Organization(TimeStampedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, validators=[no_null_characters])
+    # TextField's max_length only reaches forms, so a validator enforces it.
+    description = models.TextField(
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000), no_null_characters],
+    )
+    website = models.URLField(blank=True, validators=[no_null_characters])
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
@@ -49,3 +60,121 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} in {self.organization} as {self.get_role_display()}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Invitations that are neither accepted nor revoked, expired or not."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def for_email(self, email: str):
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=email.strip().lower()
+        )
+
+
+class Invitation(TimeStampedModel):
+    """An offer of membership mailed to an address that has no account.
+
+    Accepting it creates the account and the membership. Each new link
+    restarts the expiry, and accepting or revoking the invitation ends every
+    link at once.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(validators=[no_null_characters])
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="organizations_one_open_invitation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.organization}"
+
+    @property
+    def expires_at(self):
+        return self.sent_at + settings.INVITATION_MAX_AGE
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if timezone.now() >= self.expires_at:
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+
+class ApiKey(TimeStampedModel):
+    """A credential for programs that act in one organization with a role.
+
+    Only a SHA-256 hash of the key is stored, with a short prefix that
+    identifies it in lists and finds it at sign-in. The key itself is shown
+    once, when it is created.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=200, validators=[no_null_characters])
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys_created",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # How often last_used_at is written, so that a busy key does not cost a
+    # database write per request.
+    LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

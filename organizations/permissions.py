@@ -1,28 +1,34 @@
 """Permission rules for reading and writing in an organization.
 
-This module is the one place that decides. Reads go through
-`visible_organizations`, so an organization that the caller is not a member
-of, and everything in it, is simply absent. Writes are declared on the
-mutation with `organization_permission_required`, which checks, in order:
+This module is the one place that decides. A caller is a signed-in user,
+who acts with their role in each organization they are a member of, or an
+API key, which acts in its own organization with its own role.
 
-1. the caller is signed in with a confirmed address;
-2. the `Organization` header is present (ORGANIZATION_HEADER_REQUIRED);
-3. the target exists in an organization the caller belongs to (NOT_FOUND,
+Reads go through `visible_organizations`, so an organization that the caller
+cannot see, and everything in it, is simply absent. Writes are declared on
+the mutation with `organization_permission_required`, which checks, in
+order:
+
+1. the caller is signed in with a confirmed address, or uses an API key;
+2. the `Organization` header is present (ORGANIZATION_HEADER_REQUIRED),
+   unless the request uses an API key, whose organization replaces it;
+3. the target exists in an organization the caller can see (NOT_FOUND,
    so that strangers cannot tell whether an ID exists);
 4. the header names the target's organization (ORGANIZATION_MISMATCH);
-5. the caller's role allows the action (PERMISSION_DENIED).
+5. the caller's role allows every action the change needs
+   (PERMISSION_DENIED).
 """
 
 import enum
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Model, QuerySet
 from graphene.utils.str_converters import to_camel_case
 
 from houston.errors import HoustonError, NotFound, PermissionDenied, StatusCode
 from houston.ids import parse_uuid
-from houston.permissions import current_user
+from houston.permissions import current_user, is_api_key
 from organizations.models import Membership, Organization, Role
 
 ORGANIZATION_HEADER = "Organization"
@@ -35,8 +41,14 @@ class Action(enum.Enum):
     """Read the credentials stored in connections."""
     EDIT_PIPELINES = "edit_pipelines"
     """Create, update and delete sources, connections and integrations."""
-    MANAGE = "manage"
-    """Update or delete the organization, its members and their roles."""
+    MANAGE_ORGANIZATION = "manage_organization"
+    """Rename the organization and edit its details."""
+    DELETE_ORGANIZATION = "delete_organization"
+    """Delete the organization with everything in it."""
+    MANAGE_MEMBERS = "manage_members"
+    """Add, remove and invite members, and change their roles."""
+    MANAGE_API_KEYS = "manage_api_keys"
+    """Create, list and revoke API keys."""
 
 
 ROLE_ACTIONS = {
@@ -44,24 +56,28 @@ ROLE_ACTIONS = {
     Role.USER: frozenset({Action.READ, Action.EDIT_PIPELINES}),
 }
 
-
-def role_allows(role: Role | str | None, action: Action) -> bool:
-    if role is None:
-        return False
-    return action in ROLE_ACTIONS[Role(role)]
+# A key cannot grant access to itself or to others, and deleting the
+# organization would delete its members' access too.
+API_KEY_FORBIDDEN_ACTIONS = frozenset(
+    {Action.MANAGE_MEMBERS, Action.MANAGE_API_KEYS, Action.DELETE_ORGANIZATION}
+)
 
 
 def visible_organizations(user) -> QuerySet[Organization]:
-    """Return the organizations that `user` is a member of."""
+    """Return the organizations that the caller can see."""
     if not user.is_authenticated:
         return Organization.objects.none()
+    if is_api_key(user):
+        return Organization.objects.filter(pk=user.organization_id)
     return Organization.objects.filter(memberships__user=user)
 
 
 def member_role(user, organization: Organization) -> Role | None:
-    """Return the role of `user` in `organization`, or None for a non-member."""
+    """Return the caller's role in `organization`, or None outside it."""
     if not user.is_authenticated:
         return None
+    if is_api_key(user):
+        return user.role if user.organization_id == organization.pk else None
     role = (
         Membership.objects.filter(user=user, organization=organization)
         .values_list("role", flat=True)
@@ -70,8 +86,16 @@ def member_role(user, organization: Organization) -> Role | None:
     return Role(role) if role else None
 
 
+def role_allows(user, role: Role | None, action: Action) -> bool:
+    if role is None:
+        return False
+    if is_api_key(user) and action in API_KEY_FORBIDDEN_ACTIONS:
+        return False
+    return action in ROLE_ACTIONS[Role(role)]
+
+
 def can(user, organization: Organization, action: Action) -> bool:
-    return role_allows(member_role(user, organization), action)
+    return role_allows(user, member_role(user, organization), action)
 
 
 def request_role(request, organization: Organization) -> Role | None:
@@ -87,13 +111,32 @@ def request_role(request, organization: Organization) -> Role | None:
 
 
 def request_can(request, organization: Organization, action: Action) -> bool:
-    return role_allows(request_role(request, organization), action)
+    return role_allows(request.user, request_role(request, organization), action)
 
 
-def organization_header(request) -> str:
-    """Return the `Organization` header of a request, or raise."""
+def organizations_where(user, action: Action) -> QuerySet[Organization]:
+    """Return the visible organizations in which the caller may do `action`."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if is_api_key(user):
+        organizations = visible_organizations(user)
+        allowed = role_allows(user, user.role, action)
+        return organizations if allowed else organizations.none()
+    roles = [role for role in Role if role_allows(user, role, action)]
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role__in=roles
+    )
+
+
+def organization_header(request, *, required: bool = True) -> str | None:
+    """Return the `Organization` header of a request.
+
+    Raises ORGANIZATION_HEADER_REQUIRED when it is missing and `required`.
+    """
     value = request.headers.get(ORGANIZATION_HEADER, "").strip()
     if not value:
+        if not required:
+            return None
         raise HoustonError(
             "Send the ID of the organization you act in as the 'Organization' header.",
             code=StatusCode.ORGANIZATION_HEADER_REQUIRED,
@@ -108,6 +151,21 @@ def check_organization_header(header: str, organization: Organization) -> None:
             "the one this change is in.",
             code=StatusCode.ORGANIZATION_MISMATCH,
         )
+
+
+def authorize(user, organization: Organization, actions: Iterable[Action]) -> None:
+    """Raise PermissionDenied unless the caller may do every action."""
+    role = member_role(user, organization)
+    for action in actions:
+        if not role_allows(user, role, action):
+            if is_api_key(user) and action in API_KEY_FORBIDDEN_ACTIONS:
+                raise PermissionDenied(
+                    "API keys cannot manage members, API keys or delete the "
+                    "organization. Sign in as an Owner to do this."
+                )
+            raise PermissionDenied(
+                "Your role in this organization does not allow this."
+            )
 
 
 # Finds the target of a write among the given organizations, or returns None.
@@ -128,41 +186,44 @@ def organization_of(target: Model) -> Organization:
 
 
 def organization_permission_required(
-    action: Action,
+    action: Action | Callable[[dict], Iterable[Action]],
     *,
     argument: str = "org_id",
     lookup: Lookup = find_organization,
     keyword: str = "organization",
+    allow_api_key: bool = True,
 ):
     """Declare that a mutation acts on one object in an organization.
 
     The decorated `perform(cls, root, info, **arguments)` receives the object
     named by the ID in `arguments[argument]`, found with `lookup`, as
-    `arguments[keyword]` in place of the ID. See the module docstring for
-    the checks made before it runs.
+    `arguments[keyword]` in place of the ID. `action` is the action the
+    mutation needs, or a function of the arguments that returns every action
+    they need. `allow_api_key=False` reserves the mutation for users, for
+    changes that only make sense for a person, such as leaving. See the
+    module docstring for the checks made before it runs.
     """
 
     def decorator(function):
         @functools.wraps(function)
         def wrapper(*args, **arguments):
             info = args[-1]
-            user = current_user(info)
-            header = organization_header(info.context)
+            user = current_user(info, allow_api_key=allow_api_key)
+            header = organization_header(info.context, required=not is_api_key(user))
 
             value = arguments.pop(argument)
             target = lookup(visible_organizations(user), value)
             if target is None:
                 raise NotFound(
-                    f"No {keyword} with this ID was found.",
+                    f"No {keyword.replace('_', ' ')} with this ID was found.",
                     field=to_camel_case(argument),
                 )
 
             organization = organization_of(target)
-            check_organization_header(header, organization)
-            if not can(user, organization, action):
-                raise PermissionDenied(
-                    "Your role in this organization does not allow this."
-                )
+            if header is not None:
+                check_organization_header(header, organization)
+            actions = [action] if isinstance(action, Action) else action(arguments)
+            authorize(user, organization, actions)
 
             arguments[keyword] = target
             return function(*args, **arguments)

@@ -5,8 +5,14 @@ import pytest
 
 from accounts.tokens import token_issue
 from clickstream.catalog import load_catalog, sync_catalog
+from clickstream.models import ClickstreamPrototype
 from organizations.models import Role
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    make_api_key,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -15,29 +21,45 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the destination catalog once into the test database.
+
+    Tests that run in a rolled-back transaction share it. Transactional
+    tests empty the tables when they end, so `catalog` loads it again.
+    """
+    with django_db_blocker.unblock():
+        sync_catalog(load_catalog())
+
+
 @pytest.fixture
 def catalog(db):
     """The destination catalog from the repository's data file."""
-    sync_catalog(load_catalog())
+    if not ClickstreamPrototype.objects.exists():
+        sync_catalog(load_catalog())
 
 
 @dataclass
 class GraphQLClient:
     """Posts GraphQL operations to /graphql as one caller.
 
-    `token` is sent as `Authorization: JWT <token>`; `organization` as the
-    `Organization` header of every request unless a call overrides it.
+    `token` is sent as `Authorization: JWT <token>` and `api_key` as
+    `Authorization: Api-Key <key>`; `organization` as the `Organization`
+    header of every request unless a call overrides it.
     """
 
     client: object
     token: str | None = None
     organization: str | None = None
     headers: dict = field(default_factory=dict)
+    api_key: str | None = None
 
     def post(self, query, variables=None, *, organization=..., headers=None):
         request_headers = dict(self.headers)
         if self.token:
             request_headers["Authorization"] = f"JWT {self.token}"
+        if self.api_key:
+            request_headers["Authorization"] = f"Api-Key {self.api_key}"
         organization = self.organization if organization is ... else organization
         if organization:
             request_headers["Organization"] = str(organization)
@@ -128,3 +150,15 @@ def stranger_api(client, stranger, organization):
 @pytest.fixture
 def unconfirmed_api(client, unconfirmed):
     return api_for(client, unconfirmed)
+
+
+@pytest.fixture
+def owner_key_api(client, organization):
+    """An Owner-role API key of the organization, sending no header."""
+    return GraphQLClient(client, api_key=make_api_key(organization, Role.OWNER)[1])
+
+
+@pytest.fixture
+def user_key_api(client, organization):
+    """A User-role API key of the organization, sending no header."""
+    return GraphQLClient(client, api_key=make_api_key(organization, Role.USER)[1])

@@ -8,7 +8,8 @@ from clickstream.models import (
     Integration,
     Platform,
 )
-from organizations.models import Membership, Organization, Role
+from organizations.api_keys import generate_key, hash_key
+from organizations.models import ApiKey, Membership, Organization, Role
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -78,3 +79,16 @@ class IntegrationFactory(factory.django.DjangoModelFactory):
     destination = factory.SelfAttribute("connection.destination")
     name = "Acquisio"
     config = factory.LazyFunction(lambda: {"events": ["Order Completed"]})
+
+
+def make_api_key(organization, role=Role.USER, name="Deploy script"):
+    """Create an API key and return it with the key itself."""
+    key = generate_key()
+    api_key = ApiKey.objects.create(
+        organization=organization,
+        name=name,
+        role=role,
+        prefix=key[:12],
+        key_hash=hash_key(key),
+    )
+    return api_key, key

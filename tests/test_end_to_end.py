@@ -70,7 +70,7 @@ mutation CreateIntegration($appId: ID!, $connectionId: ID!) {
     integrationCode: "acquisio"
     configPayload: {events: ["Order Completed"]}
     connectionId: $connectionId
-    name: "Friendly Application Name"
+    name: "Friendly Integration Name"
   ) { success message code id }
 }
 """

@@ -1,24 +1,29 @@
-"""The README's walk-through runs as written."""
+"""The README's examples run as written."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GraphQLClient
+from organizations.models import Role
+from tests.conftest import GraphQLClient, api_for
+from tests.factories import MembershipFactory
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
+pytestmark = pytest.mark.django_db
 
-def readme_operations() -> list[str]:
+
+def readme_operations(heading: str) -> list[str]:
+    """Return the GraphQL blocks of one README section, in order."""
     text = README.read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return [
         re.sub(r"^ {3}", "", block, flags=re.MULTILINE)
-        for block in re.findall(r"```graphql\n(.*?)```", text, flags=re.DOTALL)
+        for block in re.findall(r"```graphql\n(.*?)```", section, flags=re.DOTALL)
     ]
 
 
-@pytest.mark.django_db
 def test_readme_walk_through(
     client, catalog, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -31,7 +36,7 @@ def test_readme_walk_through(
         create_connection,
         create_integration,
         read_pipeline,
-    ) = readme_operations()
+    ) = readme_operations("From sign-up to a first integration")
     api = GraphQLClient(client)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,3 +64,35 @@ def test_readme_walk_through(
     assert application["id"] == app_id
     assert route["id"] == integration["id"]
     assert route["connection"]["details"] == {"apiKey": "********"}
+
+
+def test_readme_members_and_api_keys(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    add_user, accept_invitation, read_organizations, create_api_key = readme_operations(
+        "Members, invitations and API keys"
+    )
+    organization = MembershipFactory(role=Role.OWNER).organization
+    owner = organization.memberships.get().user
+    org_id = str(organization.public_id)
+    owner_api = api_for(client, owner, organization=org_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = owner_api.mutate(add_user.replace("ORG_ID", org_id))
+    assert added["invited"] is True
+    token = re.search(r"/organizations/invitations/([^/\s]+)/", mailoutbox[0].body)
+
+    accepted = GraphQLClient(client).mutate(
+        accept_invitation.replace("INVITATION_TOKEN", token.group(1))
+    )
+    assert accepted["success"] is True
+    invitee_api = GraphQLClient(client, token=accepted["token"])
+    (seen,) = invitee_api.query(read_organizations)["organizations"]
+    assert seen["id"] == org_id
+    assert seen["role"] == "USER"
+
+    created = owner_api.mutate(create_api_key.replace("ORG_ID", org_id))
+    key_api = GraphQLClient(client, api_key=created["key"])
+    assert key_api.query("{ applications { id name platform } }") == {
+        "applications": []
+    }

@@ -39,24 +39,24 @@ class ClickstreamQueries(graphene.ObjectType):
     )
 
     @staticmethod
-    @login_required
+    @login_required(allow_api_key=True)
     def resolve_applications(root, info, org_id=None, app_id=None):
         return selectors.application_list(
             user=info.context.user, org_id=org_id, app_id=app_id
         )
 
     @staticmethod
-    @login_required
+    @login_required(allow_api_key=True)
     def resolve_clickstream_prototypes(root, info, integration_code=None):
         return selectors.prototype_list(integration_code=integration_code)
 
     @staticmethod
-    @login_required
+    @login_required(allow_api_key=True)
     def resolve_connections(root, info, org_id=None):
         return selectors.connection_list(user=info.context.user, org_id=org_id)
 
     @staticmethod
-    @login_required
+    @login_required(allow_api_key=True)
     def resolve_integrations(root, info, org_id=None, app_id=None):
         return selectors.integration_list(
             user=info.context.user, org_id=org_id, app_id=app_id

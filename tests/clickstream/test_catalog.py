@@ -20,6 +20,13 @@ CATEGORIES_REQUIRED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def empty_catalog():
+    """Start from an empty catalog; the test's transaction restores it."""
+    ClickstreamPrototype.objects.all().delete()
+    ConnectionPrototype.objects.all().delete()
+
+
 def seed(*args) -> str:
     from io import StringIO
 
