@@ -135,8 +135,37 @@ GRAPHQL_JWT = {
     "JWT_PAYLOAD_HANDLER": "accounts.tokens.token_payload",
 }
 
-# GraphiQL in the browser at /graphql.
+# GraphiQL in the browser at /graphql, and schema introspection, which
+# GraphiQL needs. Both are off in production unless turned on.
 GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=DEBUG)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=GRAPHIQL_ENABLED)
+
+# Limits on one GraphQL request. Larger requests are rejected before they
+# run, so a client cannot make the server parse or resolve without bound.
+GRAPHQL_MAX_BODY_SIZE = 256 * 1024  # bytes; larger bodies get status 413
+GRAPHQL_MAX_TOKENS = 5000  # lexical tokens in the query document
+GRAPHQL_MAX_DEPTH = 10  # nested selection levels, introspection excepted
+GRAPHQL_MAX_ALIASES = 20  # aliased fields per operation
+GRAPHQL_MAX_LIST_ITEMS = 100  # items in one list argument
+# Mutations per caller (user, API key, or client address when anonymous),
+# as "<count>/<s|m|h|d>". Operations not listed use GRAPHQL_MUTATION_RATE.
+GRAPHQL_MUTATION_RATE = "60/m"
+GRAPHQL_MUTATION_RATES = {
+    "createNewUser": "10/h",
+    "resendConfirmation": "5/h",
+    "requestPasswordReset": "5/h",
+    "acceptInvitation": "10/h",
+    "createToken": "30/m",
+}
+# Proxies in front of Houston that append to X-Forwarded-For; 0 means the
+# client connects directly and REMOTE_ADDR is its address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Fields that may appear once per operation, so that aliases cannot turn
+# one request into many password guesses or sign-ups.
+GRAPHQL_SINGLE_USE_FIELDS = frozenset(
+    {"createToken", "createNewUser", "requestPasswordReset"}
+)
 
 # Accounts: while confirmation is required, an unconfirmed user may only sign
 # in, read their own account and ask for a new confirmation link.

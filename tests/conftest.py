@@ -2,6 +2,7 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 
 from accounts.tokens import token_issue
 from clickstream.catalog import load_catalog, sync_catalog
@@ -13,6 +14,12 @@ from tests.factories import (
     UserFactory,
     make_api_key,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with empty rate-limit counters."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from houston.errors import (
     StatusCode,
 )
 from houston.graphql.types import FieldError, StatusMessage
+from houston.ratelimit import check_mutation_rate
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class StatusMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **arguments):
         try:
+            check_mutation_rate(info.context, info.field_name)
             return cls.perform(root, info, **arguments)
         except ValidationError as error:
             errors = list(field_errors(error))
