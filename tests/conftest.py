@@ -2,6 +2,7 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 
 from accounts.tokens import token_issue
 from clickstream.catalog import load_catalog, sync_catalog
@@ -13,6 +14,16 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 def fast_password_hashing(settings):
     """Hash with MD5 in tests: the production hashers are slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start and end each test with an empty cache, which holds the sign-in
+    failure counters. With Redis this empties the whole database number that
+    CACHE_URL names, so each test run needs its own."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
