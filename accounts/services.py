@@ -386,6 +386,10 @@ def user_update(
     requested_email = None
     if email is not None:
         normalized = normalize_email(email)
+        if not normalized:
+            raise ValidationError(
+                {"email": ValidationError("Enter an email address.", code="required")}
+            )
         if normalized == user.email:
             user.pending_email = ""
         else:

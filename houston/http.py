@@ -12,18 +12,20 @@ def client_address(request) -> str | None:
     because any client can write X-Forwarded-For. Behind N trusted proxies,
     each of which appends the address it received the request from, it is
     the Nth entry from the right of X-Forwarded-For, or the leftmost entry
-    when there are fewer. An IPv6 address is reduced to its /64 network,
-    because one client usually holds a whole /64. Returns None when no
-    valid address is found.
+    when there are fewer; REMOTE_ADDR again when that entry is not an
+    address. An IPv6 address is reduced to its /64 network, because one
+    client usually holds a whole /64. Returns None when no valid address is
+    found.
     """
-    candidate = request.META.get("REMOTE_ADDR", "")
+    remote = normalize_address(request.META.get("REMOTE_ADDR", ""))
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
-        if entries:
-            candidate = entries[-min(proxies, len(entries))]
-    return normalize_address(candidate)
+    if proxies <= 0:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+    if not entries:
+        return remote
+    return normalize_address(entries[-min(proxies, len(entries))]) or remote
 
 
 def normalize_address(value: str) -> str | None:

@@ -1,4 +1,5 @@
 import json
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -45,7 +46,9 @@ class GraphQLClient:
     organization: str | None = None
     headers: dict = field(default_factory=dict)
 
-    def post(self, query, variables=None, *, organization=..., headers=None):
+    def post(self, query, variables=None, *, organization=..., headers=None, **meta):
+        """Post one operation; `meta` sets WSGI environ keys such as
+        REMOTE_ADDR."""
         request_headers = dict(self.headers)
         if self.token:
             request_headers["Authorization"] = f"JWT {self.token}"
@@ -58,6 +61,7 @@ class GraphQLClient:
             data=json.dumps({"query": query, "variables": variables or {}}),
             content_type="application/json",
             headers=request_headers,
+            **meta,
         )
 
     def execute(self, query, variables=None, **options) -> dict:
@@ -77,6 +81,13 @@ class GraphQLClient:
         data = self.query(query, variables, **options)
         (payload,) = data.values()
         return payload
+
+
+def mailed_token(message, route: str) -> str:
+    """Return the token of the `/accounts/<route>/<token>/` link in a mail."""
+    match = re.search(rf"/accounts/{route}/([^/\s]+)/", message.body)
+    assert match, message.body
+    return match.group(1)
 
 
 def error_codes(body: dict) -> list[str]:
