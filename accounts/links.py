@@ -31,7 +31,8 @@ class ExpiredLink(HoustonError):
 
 @dataclass(frozen=True)
 class LinkPurpose:
-    """What a link does, how long it lasts, and which user fields it spends.
+    """The action of a link: its salt, its lifetime and the user fields it
+    changes.
 
     Using the link must change at least one of `state_fields`, which is what
     makes the link single use.

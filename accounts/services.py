@@ -2,6 +2,7 @@
 profile changes, deactivation and deletion."""
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ EMAIL_TAKEN = "A user with this email already exists."
 PASSWORD_MAX_LENGTH = 256
 
 
-# The longest address that Django's EmailField accepts.
+# The maximum length of an address in Django's EmailField.
 EMAIL_MAX_LENGTH = 254
 
 
@@ -116,17 +117,40 @@ def password_problems(password: str, user: User) -> list[ValidationError]:
 
 def email_confirmation_send(*, user: User) -> None:
     """Mail `user` a link that confirms their address."""
-    token = links.make_link_token(user, links.CONFIRM_EMAIL)
-    send_templated_mail(
+    _send_link_mail(
+        user=user,
+        purpose=links.CONFIRM_EMAIL,
         template="confirm_email",
+        route="confirm-email",
         to=user.email,
+    )
+
+
+def _send_link_mail(
+    *, user: User, purpose: links.LinkPurpose, template: str, route: str, to: str
+) -> None:
+    """Mail a link made for `purpose` that opens the page named `route`."""
+    token = links.make_link_token(user, purpose)
+    send_templated_mail(
+        template=template,
+        to=to,
         context={
             "user": user,
-            "link": links.absolute_url(reverse("confirm-email", args=[token])),
+            "link": links.absolute_url(reverse(route, args=[token])),
             "token": token,
-            "max_age_days": links.CONFIRM_EMAIL.max_age.days,
+            "max_age": describe_duration(purpose.max_age),
         },
     )
+
+
+def describe_duration(duration: timedelta) -> str:
+    """Return a duration in the largest whole unit, such as "3 days"."""
+    seconds = int(duration.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+    return f"{seconds} seconds"
 
 
 def email_confirm(*, token: str) -> User:
@@ -152,7 +176,7 @@ def token_create(
     """Sign a user in and return a new token and its claims.
 
     A wrong password, an unknown address and a deactivated account all raise
-    the same InvalidCredentials, so the answer does not reveal which
+    the same InvalidCredentials, so the response does not reveal which
     addresses have accounts. Django's ModelBackend hashes the password for
     an unknown address too, with the same default hasher, which keeps the
     two cases equally slow. Failures count against the address typed and
@@ -241,16 +265,12 @@ def password_reset_request(*, email: str) -> None:
     user = _find_active_user(email)
     if user is None:
         return
-    token = links.make_link_token(user, links.RESET_PASSWORD)
-    send_templated_mail(
+    _send_link_mail(
+        user=user,
+        purpose=links.RESET_PASSWORD,
         template="reset_password",
+        route="reset-password",
         to=user.email,
-        context={
-            "user": user,
-            "link": links.absolute_url(reverse("reset-password", args=[token])),
-            "token": token,
-            "max_age_minutes": int(links.RESET_PASSWORD.max_age.total_seconds() // 60),
-        },
     )
     logger.info("User %s asked for a password reset link", user.public_id)
 
@@ -321,8 +341,8 @@ def _check_new_password(password: str, user: User) -> None:
 def _password_set(user: User, password: str, *, reason: str) -> None:
     """Store a new password, end every token and cancel an email change.
 
-    A pending email change is cancelled because it may have been asked for
-    by whoever had the old password.
+    A pending email change is cancelled because it may have been requested
+    by someone who had the old password.
     """
     user.set_password(password)
     user.end_tokens()
@@ -430,16 +450,12 @@ def _email_taken(email: str, user: User) -> bool:
 
 
 def _email_change_send(user: User) -> None:
-    token = links.make_link_token(user, links.CHANGE_EMAIL)
-    send_templated_mail(
+    _send_link_mail(
+        user=user,
+        purpose=links.CHANGE_EMAIL,
         template="change_email_confirm",
+        route="change-email",
         to=user.pending_email,
-        context={
-            "user": user,
-            "link": links.absolute_url(reverse("change-email", args=[token])),
-            "token": token,
-            "max_age_days": links.CHANGE_EMAIL.max_age.days,
-        },
     )
     send_templated_mail(
         template="change_email_notice",

@@ -3,10 +3,14 @@
 Each counter counts failures in a window that opens at the first failure and
 lasts SIGN_IN_FAILURE_WINDOW. Once a counter reaches its limit, every
 password check that it covers fails with RATE_LIMITED, without looking at
-the password, until the window ends. Counters live in Django's cache: the
-start of the window under `<key>:start`, the count under `<key>:<start>`, so
-a new window never inherits an old count and each step is one atomic cache
-operation (`add` or `incr`) that is safe across processes on Redis.
+the password, until the window ends.
+
+Counters live in Django's cache. The start of the window is stored under
+`<key>:start` and the count under `<key>:<start>`, so a new window never
+inherits an old count. Each step is one atomic cache operation (`add` or
+`incr`), which is safe across processes on Redis. When the cache is
+unreachable, the error propagates and the sign-in fails, so an outage
+does not switch the throttle off.
 
 Accounts are keyed by the normalised address that was typed, whether or not
 it has an account, so a throttled unknown address looks the same as a
@@ -51,7 +55,7 @@ class FailureCounter:
 
 
 def account_counter(email: str) -> FailureCounter:
-    # The cache key holds a digest, because addresses are personal data.
+    # The cache key contains a digest, because addresses are personal data.
     digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()
     return FailureCounter(
         key=f"sign-in-failures:account:{digest}",

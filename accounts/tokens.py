@@ -66,9 +66,10 @@ def token_issue(user: User, *, orig_iat: int | None = None) -> tuple[str, dict]:
 def token_claims(token: str) -> tuple[User, dict]:
     """Return the active user that a token was issued to, and its claims.
 
-    Raises ExpiredToken when the token is past its `exp`; InvalidToken when
-    it is malformed, badly signed, or names no active user; and RevokedToken
-    when the user's token version has changed since it was issued.
+    Raises ExpiredToken when the token is past its `exp`, and InvalidToken
+    when it is malformed, badly signed, or names no active user. Raises
+    RevokedToken when the user's token version has changed since the token
+    was issued.
     """
     if not isinstance(token, str) or len(token) > 4096:
         raise InvalidToken()

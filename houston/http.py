@@ -11,9 +11,9 @@ def client_address(request) -> str | None:
     Without trusted proxies (TRUSTED_PROXY_COUNT = 0) it is REMOTE_ADDR,
     because any client can write X-Forwarded-For. Behind N trusted proxies,
     each of which appends the address it received the request from, it is
-    the Nth entry from the right of X-Forwarded-For, or the leftmost entry
-    when there are fewer; REMOTE_ADDR again when that entry is not an
-    address. An IPv6 address is reduced to its /64 network, because one
+    the Nth entry from the right of X-Forwarded-For. With fewer entries it
+    is the leftmost one, and when the chosen entry is not an address it is
+    REMOTE_ADDR again. An IPv6 address is reduced to its /64 network, because one
     client usually holds a whole /64. Returns None when no valid address is
     found.
     """

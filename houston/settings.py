@@ -93,7 +93,7 @@ if DATABASES["default"].get("ENGINE") not in {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the sign-in failure counters. Local memory is per process,
+# The cache contains the sign-in failure counters. Local memory is per process,
 # so a server that runs several processes needs a shared cache such as
 # redis://HOST:6379/0, which Django's built-in Redis backend serves.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -173,7 +173,7 @@ SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
 # How many reverse proxies in front of Houston append to X-Forwarded-For. With
 # 0, the client address is the connection's REMOTE_ADDR. With N, it is the
 # Nth address from the right of X-Forwarded-For, the one that the outermost
-# trusted proxy received the request from; addresses further left were sent
+# trusted proxy received the request from. Addresses further left were sent
 # by the client and could be forged.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

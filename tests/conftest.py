@@ -19,7 +19,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Start and end each test with an empty cache, which holds the sign-in
+    """Start and end each test with an empty cache, which contains the sign-in
     failure counters. With Redis this empties the whole database number that
     CACHE_URL names, so each test run needs its own."""
     cache.clear()

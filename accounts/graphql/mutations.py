@@ -58,8 +58,8 @@ class CreateNewUser(StatusMutation):
 class CreateToken(StatusMutation):
     """Sign in and get a JSON Web Token that is valid for 24 hours.
 
-    Failed attempts are limited per account and per client address; past
-    the limit the answer is `RATE_LIMITED` with `retryAfter`.
+    Failed attempts are limited per account and per client address. Past
+    the limit the response is `RATE_LIMITED` with `retryAfter`.
     """
 
     Output = TokenStatus
@@ -200,9 +200,9 @@ class UpdateUser(StatusMutation):
     """Change the signed-in user's profile. Arguments left out keep their
     value.
 
-    A new `email` takes effect only when the link mailed to it is opened;
-    until then it shows as `me.pendingEmail`, and the current address gets a
-    notice.
+    A new `email` takes effect only when the link mailed to it is opened.
+    Until then it shows as `me.pendingEmail`, and the current address gets
+    a notice.
     """
 
     class Arguments:

@@ -65,7 +65,7 @@ def test_request_password_reset_mails_link(
     (message,) = mailoutbox
     assert message.to == ["forgetful@example.com"]
     assert message.subject == "Reset your Houston password"
-    assert "expires in 60 minutes" in message.body
+    assert "expires in 1 hour" in message.body
     token = mailed_token(message, "reset-password")
     assert links.read_link_token(token, links.RESET_PASSWORD) == user
 

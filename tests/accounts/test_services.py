@@ -212,3 +212,17 @@ def test_confirmation_resend_mails_unconfirmed_only(
         services.email_confirmation_resend(email="nul\x00@example.com")
 
     assert [message.to for message in mailoutbox] == [["waiting@example.com"]]
+
+
+@pytest.mark.parametrize(
+    ("duration", "text"),
+    [
+        (timedelta(days=3), "3 days"),
+        (timedelta(days=1), "1 day"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(minutes=90), "90 minutes"),
+        (timedelta(seconds=45), "45 seconds"),
+    ],
+)
+def test_describe_duration(duration, text):
+    assert services.describe_duration(duration) == text

@@ -23,7 +23,8 @@ mutation CreateToken($username: String!, $password: String!) {
 """
 
 # Eleven sign-in attempts as aliases of one request. GraphQL runs the
-# fields of a mutation one after another, so each sees the ones before it.
+# fields of a mutation one after another, so each counts the failures
+# before it.
 ALIASED_CREATE_TOKEN = (
     "mutation Aliased($username: String!, $password: String!) {"
     + "".join(
