@@ -81,6 +81,10 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline, SignInAddressInline]
     actions = ["resend_confirmation", "deactivate"]
 
+    def get_inlines(self, request, obj):
+        # The add page only asks for an address and a password.
+        return self.inlines if obj is not None else []
+
     def get_queryset(self, request):
         memberships = Membership.objects.select_related("organization").order_by(
             "organization__name"

@@ -148,3 +148,19 @@ def test_createsuperuser_rejects_taken_email(monkeypatch):
         call_command("createsuperuser", "--noinput", "--email", "ADMIN@example.com")
 
     assert User.objects.count() == 1
+
+
+def test_add_user_page_stores_lower_case_email(staff_client):
+    response = staff_client.post(
+        f"{CHANGELIST}add/",
+        {
+            "email": "Added@Example.COM",
+            "usable_password": "true",
+            "password1": "Added-password-2024",
+            "password2": "Added-password-2024",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = User.objects.get(email="added@example.com")
+    assert added.check_password("Added-password-2024")

@@ -478,3 +478,22 @@ def test_pbkdf2_hash_kept_after_wrong_password(settings):
 
     user.refresh_from_db()
     assert user.password == old_hash
+
+
+RESEND_CONFIRMATION = """
+mutation ResendConfirmation($email: String!) {
+  resendConfirmation(email: $email) { success message code id errors { field } }
+}
+"""
+
+
+def test_resend_confirmation_same_body_for_any_address(anonymous_api, mailoutbox):
+    UserFactory(email="waiting@example.com", email_confirmed=False)
+    UserFactory(email="done@example.com", email_confirmed=True)
+
+    bodies = {
+        anonymous_api.post(RESEND_CONFIRMATION, {"email": email}).content
+        for email in ["waiting@example.com", "done@example.com", "nobody@example.com"]
+    }
+
+    assert len(bodies) == 1
