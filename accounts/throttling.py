@@ -20,6 +20,7 @@ that would let an attacker tell when a guess is right.
 """
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from django.core.cache import cache
 
 from accounts.models import normalize_email
 from houston.errors import HoustonError, StatusCode
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(HoustonError):
@@ -99,10 +102,15 @@ def record_failure(counters: list[FailureCounter]) -> None:
         count_key = _count_key(counter, start)
         cache.add(count_key, 0, timeout=timeout)
         try:
-            cache.incr(count_key)
+            count = cache.incr(count_key)
         except ValueError:
             # The key expired between `add` and `incr`.
             cache.add(count_key, 1, timeout=timeout)
+            count = 1
+        if count == counter.limit:
+            # The key names an address digest or a client address, never an
+            # email address.
+            logger.warning("Throttling %s after %d failed sign-ins", counter.key, count)
 
 
 def reset(counter: FailureCounter) -> None:

@@ -42,13 +42,15 @@ def attempt(api, username, password="wrong-password", **meta):
     )
 
 
-def test_eleventh_wrong_password_is_throttled(anonymous_api):
+def test_eleventh_wrong_password_is_throttled(anonymous_api, caplog):
     UserFactory(email="target@example.com")
 
     codes = [attempt(anonymous_api, "target@example.com")["code"] for _ in range(10)]
     eleventh = attempt(anonymous_api, "target@example.com")
 
     assert codes == ["INVALID_CREDENTIALS"] * 10
+    assert "Throttling sign-in-failures:account:" in caplog.text
+    assert "target@example.com" not in caplog.text
     assert eleventh["success"] is False
     assert eleventh["code"] == "RATE_LIMITED"
     assert eleventh["token"] is None
