@@ -25,6 +25,7 @@ class StatusCode(enum.Enum):
     ORGANIZATION_MISMATCH = "ORGANIZATION_MISMATCH"
     LAST_OWNER = "LAST_OWNER"
     CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -88,6 +89,10 @@ class HoustonError(Exception):
         # The input field that names the missing or forbidden object, if any.
         self.field = field
         super().__init__(self.message)
+
+    def payload_fields(self) -> dict:
+        """Return extra fields for the failed payload, by attribute name."""
+        return {}
 
 
 class NotAuthenticated(HoustonError):

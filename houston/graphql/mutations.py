@@ -51,7 +51,7 @@ class StatusMutation(graphene.Mutation):
                 errors.append(
                     FieldError(field=error.field, message=error.message, code=code)
                 )
-            return cls.fail(error.code, error.message, errors)
+            return cls.fail(error.code, error.message, errors, **error.payload_fields())
 
     @classmethod
     def perform(cls, root, info, **arguments):
@@ -69,9 +69,13 @@ class StatusMutation(graphene.Mutation):
         )
 
     @classmethod
-    def fail(cls, code: StatusCode, message: str, errors: list[FieldError]):
+    def fail(cls, code: StatusCode, message: str, errors: list[FieldError], **fields):
+        # An error may offer fields, such as retryAfter, that only some
+        # payload types have.
+        known = cls.Output._meta.fields
+        fields = {name: value for name, value in fields.items() if name in known}
         return cls.Output(
-            success=False, code=code, message=message, id=None, errors=errors
+            success=False, code=code, message=message, id=None, errors=errors, **fields
         )
 
 
