@@ -66,6 +66,16 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     )
     email_confirmed = models.BooleanField(default=False)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    pending_email = models.EmailField(
+        blank=True,
+        validators=[no_null_characters],
+        help_text="A new address that the user asked for and has not yet "
+        "confirmed. The account keeps its current address until then.",
+    )
+    token_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Carried in every token. Raising it ends every token issued before.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
 
@@ -91,8 +101,36 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         super().clean()
         self.email = normalize_email(self.email)
 
+    def end_tokens(self) -> None:
+        """End every token issued so far. The caller saves the user."""
+        self.token_version += 1
+
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self):
         return self.first_name
+
+
+class SignInAddress(TimeStampedModel):
+    """A client address that a user has signed in from.
+
+    A successful sign-in from an address not seen before for the account
+    mails the user a notice. `updated_at` is the last sign-in from it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sign_in_addresses"
+    )
+    # An IPv4 address, or the /64 network of an IPv6 address.
+    address = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "address"], name="accounts_one_sign_in_address"
+            ),
+        ]
+
+    def __str__(self):
+        return self.address

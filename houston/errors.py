@@ -90,6 +90,23 @@ class HoustonError(Exception):
         self.field = field
         super().__init__(self.message)
 
+    def payload_fields(self) -> dict:
+        """Return extra fields for the failed payload, by attribute name."""
+        return {}
+
+
+class RateLimited(HoustonError):
+    """Too many requests; `retry_after` is the wait in seconds."""
+
+    code = StatusCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def payload_fields(self) -> dict:
+        return {"retry_after": self.retry_after}
+
 
 class NotAuthenticated(HoustonError):
     code = StatusCode.NOT_AUTHENTICATED

@@ -93,9 +93,20 @@ if DATABASES["default"].get("ENGINE") not in {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache contains the sign-in failure counters. Local memory is per process,
+# so a server that runs several processes needs a shared cache such as
+# redis://HOST:6379/0, which Django's built-in Redis backend serves.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+
+# Argon2id hashes new passwords. The PBKDF2 hashers remain to verify older
+# hashes, which Django rehashes with Argon2id at the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -132,6 +143,9 @@ GRAPHQL_JWT = {
     "JWT_ALGORITHM": "HS256",
     "JWT_VERIFY_EXPIRATION": True,
     "JWT_EXPIRATION_DELTA": timedelta(hours=24),
+    # refreshToken issues new tokens until this long after the sign-in that
+    # the chain of tokens started from.
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=7),
     "JWT_PAYLOAD_HANDLER": "accounts.tokens.token_payload",
 }
 
@@ -155,12 +169,7 @@ GRAPHQL_MUTATION_RATES = {
     "resendConfirmation": "5/h",
     "requestPasswordReset": "5/h",
     "acceptInvitation": "10/h",
-    "createToken": "30/m",
 }
-# Proxies in front of Houston that append to X-Forwarded-For; 0 means the
-# client connects directly and REMOTE_ADDR is its address.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-
 # Fields that may appear once per operation, so that aliases cannot turn
 # one request into many password guesses or sign-ups.
 GRAPHQL_SINGLE_USE_FIELDS = frozenset(
@@ -171,6 +180,26 @@ GRAPHQL_SINGLE_USE_FIELDS = frozenset(
 # in, read their own account and ask for a new confirmation link.
 EMAIL_CONFIRMATION_REQUIRED = env.bool("EMAIL_CONFIRMATION_REQUIRED", default=True)
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
+PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+EMAIL_CHANGE_MAX_AGE = timedelta(days=3)
+
+# Failed password checks allowed per account and per client address within
+# SIGN_IN_FAILURE_WINDOW. Past either limit, sign-in fails with RATE_LIMITED
+# until the window that began with the first failure ends.
+SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT = env.int(
+    "SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT", default=10
+)
+SIGN_IN_FAILURE_LIMIT_PER_ADDRESS = env.int(
+    "SIGN_IN_FAILURE_LIMIT_PER_ADDRESS", default=50
+)
+SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+
+# How many reverse proxies in front of Houston append to X-Forwarded-For. With
+# 0, the client address is the connection's REMOTE_ADDR. With N, it is the
+# Nth address from the right of X-Forwarded-For, the one that the outermost
+# trusted proxy received the request from. Addresses further left were sent
+# by the client and could be forged.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Organizations: how long an invitation link works after it is sent.
 INVITATION_MAX_AGE = timedelta(days=7)

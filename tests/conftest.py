@@ -1,4 +1,5 @@
 import json
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -39,6 +40,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         sync_catalog(load_catalog())
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start and end each test with an empty cache, which contains the sign-in
+    failure counters. With Redis this empties the whole database number that
+    CACHE_URL names, so each test run needs its own."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def catalog(db):
     """The destination catalog from the repository's data file."""
@@ -61,7 +72,9 @@ class GraphQLClient:
     headers: dict = field(default_factory=dict)
     api_key: str | None = None
 
-    def post(self, query, variables=None, *, organization=..., headers=None):
+    def post(self, query, variables=None, *, organization=..., headers=None, **meta):
+        """Post one operation; `meta` sets WSGI environ keys such as
+        REMOTE_ADDR."""
         request_headers = dict(self.headers)
         if self.token:
             request_headers["Authorization"] = f"JWT {self.token}"
@@ -76,6 +89,7 @@ class GraphQLClient:
             data=json.dumps({"query": query, "variables": variables or {}}),
             content_type="application/json",
             headers=request_headers,
+            **meta,
         )
 
     def execute(self, query, variables=None, **options) -> dict:
@@ -95,6 +109,13 @@ class GraphQLClient:
         data = self.query(query, variables, **options)
         (payload,) = data.values()
         return payload
+
+
+def mailed_token(message, route: str) -> str:
+    """Return the token of the `/accounts/<route>/<token>/` link in a mail."""
+    match = re.search(rf"/accounts/{route}/([^/\s]+)/", message.body)
+    assert match, message.body
+    return match.group(1)
 
 
 def error_codes(body: dict) -> list[str]:

@@ -3,9 +3,12 @@ against a live server."""
 
 import json
 import re
+import urllib.parse
 import urllib.request
 
 import pytest
+
+from tests.factories import UserFactory
 
 SIGN_UP = """
 mutation {
@@ -85,6 +88,19 @@ PIPELINE = """
 """
 
 
+REQUEST_PASSWORD_RESET = """
+mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email) { success message code }
+}
+"""
+
+SIGN_IN = """
+mutation SignIn($username: String!, $password: String!) {
+  createToken(username: $username, password: $password) { success code token }
+}
+"""
+
+
 class Session:
     def __init__(self, base_url):
         self.base_url = base_url
@@ -160,3 +176,39 @@ def test_sign_up_to_first_integration(live_server, mailoutbox, settings, catalog
             ],
         }
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_page_over_http(live_server, mailoutbox, settings):
+    settings.PUBLIC_URL = live_server.url
+    UserFactory(email="someone@example.com")
+    session = Session(live_server.url)
+    new_password = "Neptune-has-16-moons"
+
+    (requested,) = session.graphql(
+        REQUEST_PASSWORD_RESET, {"email": "someone@example.com"}
+    ).values()
+    assert requested["success"] is True
+    (message,) = mailoutbox
+    link = re.search(r"http://\S+/accounts/reset-password/\S+/", message.body)[0]
+
+    # A browser: it keeps the CSRF cookie that the form page sets.
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with browser.open(link, timeout=10) as page:
+        form = page.read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": csrf,
+            "new_password": new_password,
+            "new_password_again": new_password,
+        }
+    ).encode()
+    with browser.open(link, data=data, timeout=10) as done:
+        assert "Your password is changed" in done.read().decode()
+
+    (signed_in,) = session.graphql(
+        SIGN_IN, {"username": "someone@example.com", "password": new_password}
+    ).values()
+    assert signed_in["code"] == "OK"
+    assert signed_in["token"]

@@ -298,7 +298,11 @@ def test_introspection_off(client, settings):
 
 def test_list_literal_capped(client, owner):
     ids = ", ".join(f'"{i}"' for i in range(101))
-    query = f'mutation {{ updateOrganization(orgId: "x", removeUsers: [{ids}]) {{ code }} }}'
+    query = (
+        'mutation { updateOrganization(orgId: "x", removeUsers: ['
+        + ids
+        + "]) { code } }"
+    )
 
     error = only_error(api_for(client, owner).post(query))
 
@@ -306,7 +310,11 @@ def test_list_literal_capped(client, owner):
 
 
 def test_list_variable_capped(client, owner):
-    query = 'mutation M($ids: [ID!]) { updateOrganization(orgId: "x", removeUsers: $ids) { code } }'
+    query = """
+    mutation M($ids: [ID!]) {
+      updateOrganization(orgId: "x", removeUsers: $ids) { code }
+    }
+    """
 
     response = api_for(client, owner).post(query, {"ids": [str(i) for i in range(101)]})
 

@@ -25,6 +25,7 @@ from graphene.utils.str_converters import to_camel_case
 
 from accounts import links
 from accounts.models import User
+from accounts.tokens import token_issue
 from clickstream.models import Application, Connection, Integration
 from houston.schema import schema
 from organizations import services as organization_services
@@ -94,6 +95,8 @@ ACCOUNT = outcomes(
     foreign_key="PERMISSION_DENIED",
     **SIGNED_OUT,
 )
+# An operation on the caller's own account that an unconfirmed user may do.
+OWN_ACCOUNT = {**ACCOUNT, "unconfirmed": "OK"}
 # An operation open to anyone.
 PUBLIC = outcomes("OK")
 # A read of Acme's contents.
@@ -145,6 +148,23 @@ def extra_member(world: World) -> dict:
 def fresh_confirmation(world: World) -> dict:
     user = UserFactory(email_confirmed=False)
     return {"token": links.make_link_token(user, links.CONFIRM_EMAIL)}
+
+
+def fresh_password_reset(world: World) -> dict:
+    user = UserFactory()
+    return {
+        "token": links.make_link_token(user, links.RESET_PASSWORD),
+        "password": "Uranus-has-28-moons",
+    }
+
+
+def fresh_email_change(world: World) -> dict:
+    user = UserFactory(pending_email=f"{uuid.uuid4().hex}@example.com")
+    return {"token": links.make_link_token(user, links.CHANGE_EMAIL)}
+
+
+def users_token(world: World) -> dict:
+    return {"token": token_issue(world.users["user"])[0]}
 
 
 def fresh_invitation(world: World) -> dict:
@@ -204,6 +224,63 @@ OPERATIONS: dict[str, Operation] = {
         }""",
         lambda world: {"email": world.users["unconfirmed"].email},
         PUBLIC,
+    ),
+    "verifyToken": Operation(
+        "mutation M($token: String!) { verifyToken(token: $token) { code } }",
+        users_token,
+        PUBLIC,
+    ),
+    "refreshToken": Operation(
+        "mutation M($token: String!) { refreshToken(token: $token) { code } }",
+        users_token,
+        PUBLIC,
+    ),
+    "revokeTokens": Operation(
+        "mutation { revokeTokens { code } }",
+        no_variables,
+        OWN_ACCOUNT,
+    ),
+    "requestPasswordReset": Operation(
+        """mutation M($email: String!) {
+          requestPasswordReset(email: $email) { code }
+        }""",
+        lambda world: {"email": world.users["user"].email},
+        PUBLIC,
+    ),
+    "resetPassword": Operation(
+        """mutation M($token: String!, $password: String!) {
+          resetPassword(token: $token, newPassword: $password) { code }
+        }""",
+        fresh_password_reset,
+        PUBLIC,
+    ),
+    "changePassword": Operation(
+        """mutation M($old: String!) {
+          changePassword(oldPassword: $old, newPassword: "Pluto-has-5-moons") {
+            code
+          }
+        }""",
+        lambda world: {"old": PASSWORD},
+        ACCOUNT,
+    ),
+    "updateUser": Operation(
+        'mutation { updateUser(firstName: "Grace") { code } }',
+        no_variables,
+        ACCOUNT,
+    ),
+    "confirmEmailChange": Operation(
+        """mutation M($token: String!) {
+          confirmEmailChange(token: $token) { code }
+        }""",
+        fresh_email_change,
+        PUBLIC,
+    ),
+    "deleteAccount": Operation(
+        """mutation M($password: String!) {
+          deleteAccount(password: $password) { code }
+        }""",
+        lambda world: {"password": PASSWORD},
+        {**OWN_ACCOUNT, "owner": "LAST_OWNER"},
     ),
     # Organizations
     "organizations": Operation(

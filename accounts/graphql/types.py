@@ -12,6 +12,10 @@ class UserType(DjangoObjectType):
     email_confirmed = graphene.Boolean(
         required=True, description="Whether the address has been confirmed."
     )
+    pending_email = graphene.String(
+        description="A new address that waits for confirmation through the "
+        "link mailed to it; null when no change is pending."
+    )
 
     class Meta:
         model = User
@@ -22,12 +26,17 @@ class UserType(DjangoObjectType):
             "last_name",
             "company",
             "email_confirmed",
+            "pending_email",
             "created_at",
         )
 
     @staticmethod
     def resolve_id(user, info):
         return user.public_id
+
+    @staticmethod
+    def resolve_pending_email(user, info):
+        return user.pending_email or None
 
 
 class ProfileInput(graphene.InputObjectType):
@@ -49,6 +58,12 @@ class TokenClaims(graphene.ObjectType):
     exp = graphene.Int(
         required=True,
         description="Expiry time, in seconds since the Unix epoch.",
+    )
+    orig_iat = graphene.Int(
+        required=True,
+        description="Time of the sign-in that the token descends from, in "
+        "seconds since the Unix epoch. refreshToken works until "
+        "JWT_REFRESH_EXPIRATION_DELTA (7 days by default) after it.",
     )
 
 

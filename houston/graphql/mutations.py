@@ -8,6 +8,7 @@ from houston.errors import (
     DJANGO_FIELD_ERROR_CODES,
     FieldErrorCode,
     HoustonError,
+    RateLimited,
     StatusCode,
 )
 from houston.graphql.types import FieldError, StatusMessage
@@ -45,6 +46,12 @@ class StatusMutation(graphene.Mutation):
             return cls.fail(StatusCode.INVALID_INPUT, summarize(errors), errors)
         except HoustonError as error:
             logger.info("%s failed with %s", cls.__name__, error.code.value)
+            if isinstance(error, RateLimited):
+                # The endpoint sends the longest wait as Retry-After.
+                request = info.context
+                request.retry_after = max(
+                    getattr(request, "retry_after", 0), error.retry_after
+                )
             errors = []
             if error.field is not None:
                 code = FieldErrorCode.INVALID
@@ -53,7 +60,7 @@ class StatusMutation(graphene.Mutation):
                 errors.append(
                     FieldError(field=error.field, message=error.message, code=code)
                 )
-            return cls.fail(error.code, error.message, errors)
+            return cls.fail(error.code, error.message, errors, **error.payload_fields())
 
     @classmethod
     def perform(cls, root, info, **arguments):
@@ -71,9 +78,9 @@ class StatusMutation(graphene.Mutation):
         )
 
     @classmethod
-    def fail(cls, code: StatusCode, message: str, errors: list[FieldError]):
+    def fail(cls, code: StatusCode, message: str, errors: list[FieldError], **fields):
         return cls.Output(
-            success=False, code=code, message=message, id=None, errors=errors
+            success=False, code=code, message=message, id=None, errors=errors, **fields
         )
 
 

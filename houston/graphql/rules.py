@@ -139,7 +139,10 @@ class OperationLimitsRule(ASTValidationRule):
             single_use=inner.single_use,
         )
         if root and name in settings.GRAPHQL_SINGLE_USE_FIELDS:
-            cost.single_use = {**cost.single_use, name: cost.single_use.get(name, 0) + 1}
+            cost.single_use = {
+                **cost.single_use,
+                name: cost.single_use.get(name, 0) + 1,
+            }
         return cost
 
     def _measure_fragment(self, name: str, root: bool) -> _Cost:
@@ -196,7 +199,9 @@ def _has_oversized_list(input_type, value, limit: int) -> bool:
     if isinstance(input_type, GraphQLList) and isinstance(value, list):
         if len(value) > limit:
             return True
-        return any(_has_oversized_list(input_type.of_type, item, limit) for item in value)
+        return any(
+            _has_oversized_list(input_type.of_type, item, limit) for item in value
+        )
     if isinstance(input_type, GraphQLInputObjectType) and isinstance(value, dict):
         return any(
             _has_oversized_list(input_type.fields[key].type, item, limit)

@@ -37,6 +37,10 @@ class MutationStatus(graphene.Interface):
         description="`OK` on success, otherwise the reason for the failure.",
     )
     id = graphene.ID(description="The object that was created or changed.")
+    retry_after = graphene.Int(
+        description="With code `RATE_LIMITED`: the seconds to wait before "
+        "trying again, also sent as the Retry-After header."
+    )
     errors = graphene.List(
         graphene.NonNull(FieldError),
         required=True,

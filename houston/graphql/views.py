@@ -94,7 +94,9 @@ class HoustonGraphQLView(GraphQLView):
         except RequestFailed as failure:
             # Without a data entry, the newer media type calls for 400.
             status = 400 if media_type == http.GRAPHQL_RESPONSE_JSON else 200
-            errors = [self.format_error(error, failure.code) for error in failure.errors]
+            errors = [
+                self.format_error(error, failure.code) for error in failure.errors
+            ]
             return self.json_response({"errors": errors}, status, media_type)
 
         body = {"data": result.data}
@@ -142,8 +144,10 @@ class HoustonGraphQLView(GraphQLView):
             operation_name=params.operation_name,
             middleware=graphene_settings.MIDDLEWARE,
         )
-        if result.data is None and result.errors and all(
-            error.path is None for error in result.errors
+        if (
+            result.data is None
+            and result.errors
+            and all(error.path is None for error in result.errors)
         ):
             # Variables that do not match their declared types.
             raise RequestFailed(result.errors, "BAD_USER_INPUT")
@@ -190,7 +194,11 @@ class HoustonGraphQLView(GraphQLView):
         return formatted
 
     def problem_response(self, problem: http.HttpProblem) -> HttpResponse:
-        body = {"errors": [{"message": problem.message, "extensions": {"code": problem.code}}]}
+        body = {
+            "errors": [
+                {"message": problem.message, "extensions": {"code": problem.code}}
+            ]
+        }
         response = self.json_response(body, problem.status, http.APPLICATION_JSON)
         for name, value in problem.headers.items():
             response[name] = value

@@ -83,6 +83,21 @@ def test_email_unique_regardless_of_case_in_database():
         User.objects.create(email="CASE@example.com")
 
 
+def test_concurrent_sign_ups_create_one_account(monkeypatch):
+    """Two sign-ups that differ only in letter case can both pass validation
+    before either row exists; the database constraint keeps one."""
+    UserFactory(email="a@x.io")
+    # The second sign-up validates as if the first row did not exist yet.
+    monkeypatch.setattr(User, "validate_unique", lambda self, exclude=None: None)
+    monkeypatch.setattr(User, "validate_constraints", lambda self, exclude=None: None)
+
+    with pytest.raises(ValidationError) as raised:
+        services.user_create(email="A@X.io", password=PASSWORD)
+
+    assert error_codes(raised.value) == {"email": ["unique"]}
+    assert User.objects.count() == 1
+
+
 def test_email_confirm_confirms_once():
     user = UserFactory(email_confirmed=False)
     token = links.make_link_token(user, links.CONFIRM_EMAIL)
@@ -197,3 +212,17 @@ def test_confirmation_resend_mails_unconfirmed_only(
         services.email_confirmation_resend(email="nul\x00@example.com")
 
     assert [message.to for message in mailoutbox] == [["waiting@example.com"]]
+
+
+@pytest.mark.parametrize(
+    ("duration", "text"),
+    [
+        (timedelta(days=3), "3 days"),
+        (timedelta(days=1), "1 day"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(minutes=90), "90 minutes"),
+        (timedelta(seconds=45), "45 seconds"),
+    ],
+)
+def test_describe_duration(duration, text):
+    assert services.describe_duration(duration) == text
