@@ -18,12 +18,6 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Start every test with empty rate-limit counters."""
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash with MD5 in tests: the production hashers are slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -43,7 +37,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Start and end each test with an empty cache, which contains the sign-in
-    failure counters. With Redis this empties the whole database number that
+    failure counters and the rate limits. With Redis this empties the whole database number that
     CACHE_URL names, so each test run needs its own."""
     cache.clear()
     yield
