@@ -91,6 +91,14 @@ if DATABASES["default"].get("ENGINE") not in {
         "postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///PATH."
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite allows one writer at a time. Taking the write lock when a
+    # transaction starts, and waiting for it, turns concurrent writes into
+    # a queue instead of "database is locked" errors.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache contains the sign-in failure counters. Local memory is per process,
@@ -147,6 +155,7 @@ GRAPHQL_JWT = {
     # the chain of tokens started from.
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=7),
     "JWT_PAYLOAD_HANDLER": "accounts.tokens.token_payload",
+    "JWT_DECODE_HANDLER": "accounts.tokens.token_decode",
 }
 
 # GraphiQL in the browser at /graphql.
@@ -186,28 +195,23 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
     "filters": {
         "redact_link_tokens": {"()": "houston.log_filters.RedactLinkTokens"},
     },
+    "handlers": {
+        # The filter sits on the handler, so that every logger's lines,
+        # such as django.security's CSRF warnings, lose link tokens.
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_link_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # Django's own configuration also prints these loggers to the console
-        # while DEBUG is on. One handler here avoids printing each line twice.
+        # Django's own configuration also prints the "django" loggers to the
+        # console while DEBUG is on. One handler here avoids printing each
+        # line twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.server": {
-            "handlers": ["console"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["redact_link_tokens"],
-        },
-        "django.request": {
-            "handlers": ["console"],
-            "level": "WARNING",
-            "propagate": False,
-            "filters": ["redact_link_tokens"],
-        },
     },
 }
