@@ -1,5 +1,6 @@
 import graphene
 
+from houston.graphql.prefetch import prefetch_selected
 from houston.permissions import login_required
 from organizations import selectors
 from organizations.graphql.types import OrganizationType
@@ -20,6 +21,7 @@ class OrganizationQueries(graphene.ObjectType):
     @staticmethod
     @login_required
     def resolve_organizations(root, info, org_id=None, user_id=None):
-        return selectors.organization_list(
+        organizations = selectors.organization_list(
             user=info.context.user, org_id=org_id, user_id=user_id
         )
+        return prefetch_selected(organizations, info)

@@ -10,6 +10,9 @@ RoleEnum = graphene.Enum.from_enum(Role, description="A member's role.")
 class OrganizationType(DjangoObjectType):
     """A group of users that shares control of clickstream pipelines."""
 
+    # See houston.graphql.prefetch.
+    related_lookups = {"applications": ("applications",)}
+
     id = graphene.ID(required=True, description="The organization's public ID.")
     role = graphene.Field(RoleEnum, description="The caller's role here.")
     applications = graphene.List(
@@ -33,4 +36,4 @@ class OrganizationType(DjangoObjectType):
 
     @staticmethod
     def resolve_applications(organization, info):
-        return organization.applications.order_by("created_at", "pk")
+        return organization.applications.all()
