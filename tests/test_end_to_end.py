@@ -85,6 +85,29 @@ PIPELINE = """
 """
 
 
+CONNECTIONS = """
+query Connections($connectionId: ID) {
+  connections(connectionId: $connectionId) {
+    id details revealed: details(revealSecrets: true)
+  }
+}
+"""
+
+RENAME_SOURCE = """
+mutation RenameSource($appId: ID!) {
+  updateApplication(appId: $appId, name: "Renamed Source") {
+    success message code id
+  }
+}
+"""
+
+DELETE_CONNECTION = """
+mutation DeleteConnection($connectionId: ID!) {
+  deleteConnection(connectionId: $connectionId) { success message code id }
+}
+"""
+
+
 class Session:
     def __init__(self, base_url):
         self.base_url = base_url
@@ -160,3 +183,16 @@ def test_sign_up_to_first_integration(live_server, mailoutbox, settings, catalog
             ],
         }
     ]
+
+    (connection,) = session.graphql(CONNECTIONS, {"connectionId": connection_id})[
+        "connections"
+    ]
+    assert connection["details"] == {"apiKey": "********"}
+    assert connection["revealed"] == {"apiKey": "123"}
+
+    session.mutate(RENAME_SOURCE, {"appId": app_id})
+    (refused,) = session.graphql(
+        DELETE_CONNECTION, {"connectionId": connection_id}
+    ).values()
+    assert refused["code"] == "CONFLICT"
+    assert integration_id in refused["message"]
