@@ -2,7 +2,8 @@
 
 This is the only module that reads the environment, always through
 django-environ. Every variable has a default that suits a developer's
-machine, except SECRET_KEY, which production must set.
+machine, except SECRET_KEY and FIELD_ENCRYPTION_KEYS, which production
+must set.
 """
 
 from datetime import timedelta
@@ -27,6 +28,20 @@ if not SECRET_KEY:
             "DEBUG=true for local development."
         )
     SECRET_KEY = "django-insecure-houston-development-key-do-not-deploy"
+
+# Keys that encrypt connection secrets at rest, newest first: the first key
+# encrypts, every key decrypts. A fixed key is only acceptable on a
+# developer's machine, because anyone who has it can read the secrets of a
+# copy of the database. See docs/configuration.md for the rotation procedure.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. Set it in the environment to one "
+            "or more Fernet keys separated by commas, or set DEBUG=true for "
+            "local development."
+        )
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC1kZXBsb3khISE="]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from accounts.tokens import token_issue
 from clickstream.catalog import load_catalog, sync_catalog
-from clickstream.models import ClickstreamPrototype
+from clickstream.models import ClickstreamPrototype, ConnectionPrototype
 from organizations.models import Role
 from tests.factories import (
     MembershipFactory,
@@ -42,6 +42,14 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def empty_catalog(db):
+    """Start from an empty catalog. The test's transaction, or the
+    `catalog` fixture of a later test, restores it."""
+    ClickstreamPrototype.objects.all().delete()
+    ConnectionPrototype.objects.all().delete()
 
 
 @pytest.fixture
