@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,12 +11,15 @@ from houston.validators import no_null_characters
 
 
 def normalize_email(email: str) -> str:
-    """Return the stored form of an address: trimmed and in lower case.
+    """Return the stored form of an address: NFKC-normalized, trimmed and in
+    lower case.
 
     Mail providers treat the local part without regard to case, and so does
-    Houston, so that `A@X.io` and `a@x.io` are one account.
+    Houston, so that `A@X.io` and `a@x.io` are one account. NFKC is the form
+    that Django gives usernames, so an address typed with combining accents
+    finds the account it made.
     """
-    return email.strip().lower()
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 class UserManager(BaseUserManager):

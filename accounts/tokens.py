@@ -12,6 +12,7 @@ which ends every token issued before, at once and without a list of revoked
 tokens to keep.
 """
 
+import jwt
 from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError, JSONWebTokenExpired
 from graphql_jwt.settings import jwt_settings
@@ -36,6 +37,22 @@ class RevokedToken(InvalidToken):
     default_message = (
         "The token was ended by a password change, a sign-out everywhere or a "
         "deactivation. Create a new one with createToken."
+    )
+
+
+def token_decode(token: str, context=None) -> dict:
+    """Decode and verify a token, which must carry `exp` and `iat`.
+
+    django-graphql-jwt's own decoder accepts a token without `exp` as one
+    that never expires; Houston never issues such a token, so one that
+    arrives is forged or foreign and is rejected.
+    """
+    return jwt.decode(
+        token,
+        jwt_settings.JWT_SECRET_KEY,
+        algorithms=[jwt_settings.JWT_ALGORITHM],
+        options={"require": ["exp", "iat"], "verify_exp": True},
+        leeway=jwt_settings.JWT_LEEWAY,
     )
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from clickstream.models import (
@@ -28,21 +29,31 @@ PROTOTYPE_FIELD_COLUMNS = (
 )
 
 
+class PrototypeFieldForm(forms.ModelForm):
+    def clean_options(self):
+        # An empty box means no options, not JSON null.
+        options = self.cleaned_data["options"]
+        return [] if options is None else options
+
+
 class ConnectionFieldInline(admin.TabularInline):
     model = ConnectionField
+    form = PrototypeFieldForm
     extra = 0
     fields = PROTOTYPE_FIELD_COLUMNS
 
 
 class ConfigFieldInline(admin.TabularInline):
     model = ConfigField
+    form = PrototypeFieldForm
     extra = 0
     fields = PROTOTYPE_FIELD_COLUMNS
 
 
 @admin.register(ConnectionPrototype)
 class ConnectionPrototypeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "public_id", "updated_at")
+    list_display = ("code", "name", "deprecated", "public_id", "updated_at")
+    list_filter = ("deprecated",)
     search_fields = ("code", "name")
     readonly_fields = ("public_id", "created_at", "updated_at")
     inlines = [ConnectionFieldInline]
@@ -55,9 +66,10 @@ class ClickstreamPrototypeAdmin(admin.ModelAdmin):
         "name",
         "category",
         "connection_prototype",
+        "deprecated",
         "updated_at",
     )
-    list_filter = ("category", "connection_prototype")
+    list_filter = ("category", "deprecated", "connection_prototype")
     search_fields = ("integration_code", "name")
     list_select_related = ("connection_prototype",)
     readonly_fields = ("public_id", "created_at", "updated_at")
@@ -87,10 +99,21 @@ class ConnectionAdmin(admin.ModelAdmin):
     list_filter = ("destination__category", "connection_prototype")
     search_fields = ("name", "public_id", "organization__name", "destination__name")
     list_select_related = ("destination", "organization")
-    # Details hold other companies' credentials, so the admin never shows them.
-    exclude = ("details",)
-    readonly_fields = ("public_id", "created_at", "updated_at")
-    autocomplete_fields = ("organization",)
+    # Details hold other companies' credentials, so the admin never shows
+    # them. Connections are created through the API, which validates their
+    # details against the prototype.
+    exclude = ("plain_details", "secret_details")
+    readonly_fields = (
+        "public_id",
+        "organization",
+        "destination",
+        "connection_prototype",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Integration)

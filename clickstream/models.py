@@ -1,15 +1,21 @@
+import re
 import secrets
 import string
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from houston.fields import EncryptedJSONField
 from houston.models import TimeStampedModel
 from houston.validators import no_null_characters
 from organizations.models import Organization
 
 SOURCE_ID_ALPHABET = string.ascii_letters + string.digits + "_-"
 SOURCE_ID_LENGTH = 21
+
+# Fixed namespace of the UUID5 public IDs of catalog entries.
+CATALOG_NAMESPACE = uuid.UUID("5f0c1a52-7a59-4d8e-9a51-2b7c0e8f4d13")
 
 
 def new_source_id() -> str:
@@ -19,6 +25,15 @@ def new_source_id() -> str:
     are not a practical concern; the unique index still guards against one.
     """
     return "".join(secrets.choice(SOURCE_ID_ALPHABET) for _ in range(SOURCE_ID_LENGTH))
+
+
+def catalog_id(kind: str, code: str) -> uuid.UUID:
+    """Return the public ID of a catalog entry, the same on every installation.
+
+    `kind` is "connection" for connection prototypes and "destination" for
+    clickstream prototypes.
+    """
+    return uuid.uuid5(CATALOG_NAMESPACE, f"{kind}:{code}")
 
 
 class Platform(models.TextChoices):
@@ -63,6 +78,9 @@ class Application(TimeStampedModel):
     )
     enabled = models.BooleanField(default=True)
 
+    class Meta:
+        ordering = ["created_at", "pk"]
+
     def __str__(self):
         return f"{self.name} ({self.source_id})"
 
@@ -74,9 +92,28 @@ class ConnectionPrototype(TimeStampedModel):
     public_id = models.UUIDField(unique=True, editable=False)
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
+    deprecated = models.BooleanField(
+        default=False,
+        help_text="Dropped from the catalog file but kept because connections "
+        "or destinations use it.",
+    )
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.public_id is None:
+            self.public_id = catalog_id("connection", self.code)
+        super().save(*args, **kwargs)
+
+    def secret_field_names(self) -> set[str]:
+        """Return the names of the password fields, whose values are stored
+        encrypted."""
+        return {
+            field.property_name
+            for field in self.fields.all()
+            if field.field_type == FieldType.PASSWORD
+        }
 
 
 class ClickstreamPrototype(TimeStampedModel):
@@ -89,9 +126,44 @@ class ClickstreamPrototype(TimeStampedModel):
     connection_prototype = models.ForeignKey(
         ConnectionPrototype, on_delete=models.PROTECT, related_name="destinations"
     )
+    deprecated = models.BooleanField(
+        default=False,
+        help_text="Dropped from the catalog file but kept because connections "
+        "or integrations use it. A deprecated entry takes no new connections "
+        "or integrations.",
+    )
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.public_id is None:
+            self.public_id = catalog_id("destination", self.integration_code)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Connections and integrations of this destination hold credentials
+        # of the current connection prototype, so another prototype would
+        # leave them mismatched.
+        if self.pk is None:
+            return
+        stored = (
+            ClickstreamPrototype.objects.filter(pk=self.pk)
+            .values_list("connection_prototype_id", flat=True)
+            .first()
+        )
+        if stored is None or stored == self.connection_prototype_id:
+            return
+        if self.connections.exists() or self.integrations.exists():
+            raise ValidationError(
+                {
+                    "connection_prototype": ValidationError(
+                        "Connections or integrations use this destination, so "
+                        "its connection prototype cannot change.",
+                        code="invalid",
+                    )
+                }
+            )
 
 
 class PrototypeField(models.Model):
@@ -127,6 +199,51 @@ class PrototypeField(models.Model):
     def __str__(self):
         return self.property_name
 
+    def clean(self):
+        """Check that the field's settings make a usable form field."""
+        # Imported here because validation imports this module.
+        from clickstream.validation import clean_value
+
+        errors = {}
+        if self.field_type == FieldType.SELECT:
+            if not self.options:
+                errors["options"] = "A select field needs at least one option."
+        if not _is_option_list(self.options):
+            errors["options"] = (
+                'Options must be a list of {"value": "...", "label": "..."} '
+                "objects with string values."
+            )
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error as error:
+                errors["pattern"] = f"Invalid regular expression: {error}."
+        if (
+            self.default is not None
+            and self.field_type in FieldType.values
+            and "options" not in errors
+            and "pattern" not in errors
+        ):
+            try:
+                clean_value(self, self.default)
+            except ValidationError as error:
+                errors["default"] = [
+                    f"The default is not a valid value: {message}"
+                    for message in error.messages
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_option_list(options) -> bool:
+    return isinstance(options, list) and all(
+        isinstance(option, dict)
+        and set(option) == {"value", "label"}
+        and isinstance(option["value"], str)
+        and isinstance(option["label"], str)
+        for option in options
+    )
+
 
 class ConnectionField(PrototypeField):
     prototype = models.ForeignKey(
@@ -155,12 +272,27 @@ class ConfigField(PrototypeField):
             ),
         ]
 
+    def clean(self):
+        # Config payloads are stored in plain text, so secrets belong in the
+        # connection prototype, whose password fields are encrypted.
+        if self.field_type == FieldType.PASSWORD:
+            raise ValidationError(
+                {
+                    "field_type": "Config fields cannot be passwords. Put "
+                    "secrets in the connection prototype, whose password "
+                    "fields are encrypted."
+                }
+            )
+        super().clean()
+
 
 class Connection(TimeStampedModel):
     """Credentials for one destination platform in one organization.
 
     Integrations of any destination that shares the connection prototype can
-    reuse the connection.
+    reuse the connection. The values of the prototype's password fields are
+    kept encrypted in `secret_details` and the others in `plain_details`.
+    Read and write them together through `details`.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -177,10 +309,40 @@ class Connection(TimeStampedModel):
     connection_prototype = models.ForeignKey(
         ConnectionPrototype, on_delete=models.PROTECT, related_name="connections"
     )
-    details = models.JSONField(default=dict, blank=True)
+    plain_details = models.JSONField(
+        default=dict, blank=True, help_text="The values of non-secret fields."
+    )
+    secret_details = EncryptedJSONField(
+        default=dict,
+        blank=True,
+        help_text="The values of password fields, encrypted.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def details(self) -> dict:
+        """Every stored value, secrets decrypted."""
+        return {**self.plain_details, **self.secret_details}
+
+    @details.setter
+    def details(self, values: dict) -> None:
+        """Store `values`, splitting off the password fields to encrypt.
+
+        Which fields are passwords comes from `connection_prototype`, so set
+        it first.
+        """
+        secret = self.connection_prototype.secret_field_names()
+        self.plain_details = {
+            key: value for key, value in values.items() if key not in secret
+        }
+        self.secret_details = {
+            key: value for key, value in values.items() if key in secret
+        }
 
 
 class Integration(TimeStampedModel):
@@ -201,6 +363,9 @@ class Integration(TimeStampedModel):
     name = models.CharField(max_length=200, validators=[no_null_characters])
     config = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return self.name

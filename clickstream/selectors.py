@@ -54,10 +54,29 @@ def application_list(*, user, org_id=None, app_id=None) -> QuerySet[Application]
     return applications.order_by("created_at", "pk")
 
 
-def connection_list(*, user, org_id=None) -> QuerySet[Connection]:
+def connection_list(
+    *, user, org_id=None, connection_id=None, integration_code=None
+) -> QuerySet[Connection]:
+    """Return the connections of the caller's organizations.
+
+    `integration_code` keeps the connections that integrations of that
+    destination can use: those of the destination's connection prototype,
+    whichever destination they were created for.
+    """
     connections = _in_organization(
         Connection.objects.all(), visible_organizations(user), org_id, "organization"
     )
+    if connection_id is not None:
+        public_id = parse_uuid(connection_id)
+        if public_id is None:
+            return connections.none()
+        connections = connections.filter(public_id=public_id)
+    if integration_code is not None:
+        if not is_integration_code(integration_code):
+            return connections.none()
+        connections = connections.filter(
+            connection_prototype__destinations__integration_code=integration_code
+        )
     return connections.order_by("created_at", "pk")
 
 
@@ -75,12 +94,21 @@ def integration_list(*, user, org_id=None, app_id=None) -> QuerySet[Integration]
     return integrations.order_by("created_at", "pk")
 
 
-def prototype_list(*, integration_code=None) -> QuerySet[ClickstreamPrototype]:
+def prototype_list(
+    *, integration_code=None, category=None, deprecated=None
+) -> QuerySet[ClickstreamPrototype]:
     prototypes = ClickstreamPrototype.objects.all()
     if integration_code is not None:
         if not is_integration_code(integration_code):
             return prototypes.none()
         prototypes = prototypes.filter(integration_code=integration_code)
+    if category is not None:
+        # Categories have the same form as integration codes.
+        if not is_integration_code(category):
+            return prototypes.none()
+        prototypes = prototypes.filter(category=category)
+    if deprecated is not None:
+        prototypes = prototypes.filter(deprecated=deprecated)
     return prototypes.order_by("name", "integration_code")
 
 
@@ -103,10 +131,44 @@ def find_application(organizations: QuerySet[Organization], value):
     )
 
 
-def connection_get(*, organization: Organization, connection_id) -> Connection | None:
+def find_connection(organizations: QuerySet[Organization], value):
+    """Return the connection with public ID `value` in `organizations`."""
+    public_id = parse_uuid(value)
+    if public_id is None:
+        return None
+    return (
+        Connection.objects.select_related("organization", "connection_prototype")
+        .filter(organization__in=organizations, public_id=public_id)
+        .first()
+    )
+
+
+def find_integration(organizations: QuerySet[Organization], value):
+    """Return the integration with public ID `value` in `organizations`."""
+    public_id = parse_uuid(value)
+    if public_id is None:
+        return None
+    return (
+        Integration.objects.select_related(
+            "application__organization", "destination", "connection"
+        )
+        .filter(application__organization__in=organizations, public_id=public_id)
+        .first()
+    )
+
+
+def connection_get(
+    *, organization: Organization, connection_id, lock: bool = False
+) -> Connection | None:
+    """Return the connection `connection_id` of `organization`.
+
+    With `lock`, the row stays locked until the transaction ends, so it
+    cannot be deleted meanwhile.
+    """
     public_id = parse_uuid(connection_id)
     if public_id is None:
         return None
-    return Connection.objects.filter(
-        organization=organization, public_id=public_id
-    ).first()
+    connections = Connection.objects.select_related("connection_prototype")
+    if lock:
+        connections = connections.select_for_update(of=("self",))
+    return connections.filter(organization=organization, public_id=public_id).first()

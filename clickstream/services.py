@@ -1,20 +1,34 @@
-"""Writes to clickstream sources, connections and integrations."""
+"""Writes to clickstream sources, connections and integrations.
+
+Every write checks that the objects it links are in one organization, and
+that an integration's connection contains credentials of the kind its
+destination uses. `details` and `configPayload` of an update are patches:
+keys that are left out keep their stored values, keys set to null are
+cleared, and the result is validated as a whole.
+"""
 
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from clickstream import selectors
+from clickstream.masking import mask_secret
 from clickstream.models import (
     Application,
     ClickstreamPrototype,
     Connection,
+    FieldType,
     Integration,
 )
 from clickstream.validation import clean_payload
-from houston.errors import FieldErrorCode, NotFound
+from houston.errors import Conflict, FieldErrorCode, NotFound
 from houston.ids import parse_uuid
 from organizations.models import Organization
+
+# At most this many integrations are named when a connection in use cannot
+# be deleted.
+INTEGRATIONS_NAMED = 10
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +51,39 @@ def application_create(
     return application
 
 
+def application_update(
+    *,
+    actor,
+    application: Application,
+    name: str | None = None,
+    enabled: bool | None = None,
+) -> Application:
+    """Rename a source, or stop or resume routing its events."""
+    if name is not None:
+        application.name = name.strip()
+    if enabled is not None:
+        application.enabled = enabled
+    application.full_clean(exclude=["source_id"])
+    application.save(update_fields=["name", "enabled", "updated_at"])
+    logger.info(
+        "User %s updated application %s", actor.public_id, application.source_id
+    )
+    return application
+
+
+def application_delete(*, actor, application: Application) -> None:
+    """Delete a source and its integrations. Its connections stay, because
+    other sources may use them."""
+    source_id = application.source_id
+    _, deleted = application.delete()
+    logger.info(
+        "User %s deleted application %s and %d integrations",
+        actor.public_id,
+        source_id,
+        deleted.get(Integration._meta.label, 0),
+    )
+
+
 def connection_create(
     *,
     actor,
@@ -52,6 +99,7 @@ def connection_create(
     `connection_prototype_id`, when given, must be that prototype's ID.
     """
     destination = _destination(integration_code)
+    _check_not_deprecated(destination)
     prototype = destination.connection_prototype
     if (
         connection_prototype_id is not None
@@ -77,6 +125,7 @@ def connection_create(
         connection, details, prototype.fields.all(), path="details"
     )
     connection.save()
+    # The log names the connection and never its details, which hold secrets.
     logger.info(
         "User %s created connection %s for %s in organization %s",
         actor.public_id,
@@ -85,6 +134,53 @@ def connection_create(
         organization.public_id,
     )
     return connection
+
+
+def connection_update(
+    *,
+    actor,
+    connection: Connection,
+    name: str | None = None,
+    details=None,
+) -> Connection:
+    """Rename a connection or change some of its details.
+
+    `details` is a patch (see the module docstring). A secret that is left
+    out, or sent back exactly as the API shows it masked, keeps its stored
+    value, so a form can send what it displayed.
+    """
+    if name is not None:
+        connection.name = name.strip()
+    if details is None:
+        _clean_model(connection)
+        connection.save(update_fields=["name", "updated_at"])
+    else:
+        fields = list(connection.connection_prototype.fields.all())
+        details = _patched(connection.details, details, fields)
+        connection.details = _clean(connection, details, fields, path="details")
+        connection.save()
+    logger.info("User %s updated connection %s", actor.public_id, connection.public_id)
+    return connection
+
+
+def connection_delete(*, actor, connection: Connection) -> None:
+    """Delete a connection that no integration uses.
+
+    Raises Conflict, naming the integrations, while any use it.
+    """
+    with transaction.atomic():
+        # The lock makes integration writes that pick this connection wait,
+        # so that none can start using it between the check and the delete.
+        Connection.objects.select_for_update().filter(pk=connection.pk).first()
+        users = list(
+            connection.integrations.select_related("application").order_by(
+                "created_at", "pk"
+            )[: INTEGRATIONS_NAMED + 1]
+        )
+        if users:
+            raise Conflict(_in_use_message(connection, users))
+        connection.delete()
+    logger.info("User %s deleted connection %s", actor.public_id, connection.public_id)
 
 
 def integration_create(
@@ -102,8 +198,87 @@ def integration_create(
     credentials of the kind the destination uses.
     """
     destination = _destination(integration_code)
+    _check_not_deprecated(destination)
+    with transaction.atomic():
+        connection = _usable_connection(
+            application.organization, destination, connection_id
+        )
+        integration = Integration(
+            application=application,
+            destination=destination,
+            connection=connection,
+            name=_name_or_default(name, destination),
+        )
+        integration.config = _clean(
+            integration,
+            config_payload,
+            destination.config_fields.all(),
+            path="config_payload",
+        )
+        integration.save()
+    logger.info(
+        "User %s created integration %s from application %s to %s",
+        actor.public_id,
+        integration.public_id,
+        application.source_id,
+        destination.integration_code,
+    )
+    return integration
+
+
+def integration_update(
+    *,
+    actor,
+    integration: Integration,
+    name: str | None = None,
+    config_payload=None,
+    connection_id=None,
+    enabled: bool | None = None,
+) -> Integration:
+    """Change an integration's name, settings, connection or state.
+
+    `config_payload` is a patch (see the module docstring). A new connection
+    must be in the integration's organization and contain credentials of
+    the kind its destination uses.
+    """
+    destination = integration.destination
+    with transaction.atomic():
+        if connection_id is not None:
+            integration.connection = _usable_connection(
+                integration.application.organization, destination, connection_id
+            )
+        if name is not None:
+            integration.name = name.strip()
+        if enabled is not None:
+            integration.enabled = enabled
+        if config_payload is None:
+            _clean_model(integration)
+        else:
+            fields = list(destination.config_fields.all())
+            config = _patched(integration.config, config_payload, fields)
+            integration.config = _clean(
+                integration, config, fields, path="config_payload"
+            )
+        integration.save()
+    logger.info(
+        "User %s updated integration %s", actor.public_id, integration.public_id
+    )
+    return integration
+
+
+def integration_delete(*, actor, integration: Integration) -> None:
+    public_id = integration.public_id
+    integration.delete()
+    logger.info("User %s deleted integration %s", actor.public_id, public_id)
+
+
+def _usable_connection(
+    organization: Organization, destination: ClickstreamPrototype, connection_id
+) -> Connection:
+    """Return the connection `connection_id` of `organization`, locked until
+    the transaction ends, or raise unless `destination` can use it."""
     connection = selectors.connection_get(
-        organization=application.organization, connection_id=connection_id
+        organization=organization, connection_id=connection_id, lock=True
     )
     if connection is None:
         raise NotFound(
@@ -121,28 +296,59 @@ def integration_create(
                 )
             }
         )
+    return connection
 
-    integration = Integration(
-        application=application,
-        destination=destination,
-        connection=connection,
-        name=_name_or_default(name, destination),
+
+def _check_not_deprecated(destination: ClickstreamPrototype) -> None:
+    if destination.deprecated:
+        raise ValidationError(
+            {
+                "integration_code": ValidationError(
+                    f"{destination.name} was removed from the catalog and takes "
+                    "no new connections or integrations. Choose another "
+                    "destination from the clickstreamPrototypes query.",
+                    code=FieldErrorCode.DEPRECATED.value,
+                )
+            }
+        )
+
+
+def _in_use_message(connection: Connection, integrations: list[Integration]) -> str:
+    named = ", ".join(
+        f'"{integration.name}" ({integration.public_id}) of source '
+        f"{integration.application.source_id}"
+        for integration in integrations[:INTEGRATIONS_NAMED]
     )
-    integration.config = _clean(
-        integration,
-        config_payload,
-        destination.config_fields.all(),
-        path="config_payload",
+    if len(integrations) > INTEGRATIONS_NAMED:
+        named += ", and more"
+    return (
+        f"The connection is used by these integrations: {named}. Delete them, "
+        "or move them to another connection with updateIntegration, first."
     )
-    integration.save()
-    logger.info(
-        "User %s created integration %s from application %s to %s",
-        actor.public_id,
-        integration.public_id,
-        application.source_id,
-        destination.integration_code,
-    )
-    return integration
+
+
+def _patched(stored: dict, patch, fields) -> dict:
+    """Return the payload that results from applying `patch` to `stored`.
+
+    Stored keys that the prototype no longer defines are dropped. A password
+    sent back exactly as masked keeps its stored value.
+    """
+    if not isinstance(patch, dict):
+        # Left for clean_payload to reject with INVALID_TYPE.
+        return patch
+    known = {field.property_name for field in fields}
+    secret = {
+        field.property_name
+        for field in fields
+        if field.field_type == FieldType.PASSWORD
+    }
+    merged = {key: value for key, value in stored.items() if key in known}
+    for key, value in patch.items():
+        old = merged.get(key)
+        if key in secret and isinstance(old, str) and value == mask_secret(old):
+            continue
+        merged[key] = value
+    return merged
 
 
 def _destination(integration_code: str) -> ClickstreamPrototype:
@@ -167,7 +373,7 @@ def _clean(instance, payload, fields, *, path: str) -> dict:
     caller sees every problem at once."""
     errors = {}
     try:
-        instance.full_clean(exclude=["details", "config"])
+        _clean_model(instance)
     except ValidationError as error:
         errors.update(error.error_dict)
     try:
@@ -177,3 +383,9 @@ def _clean(instance, payload, fields, *, path: str) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _clean_model(instance) -> None:
+    """Validate a connection's or integration's own fields. Payloads are
+    validated against their prototypes instead."""
+    instance.full_clean(exclude=["plain_details", "secret_details", "config"])

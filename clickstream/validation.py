@@ -3,8 +3,10 @@
 A payload is a JSON object checked against the fields of its prototype.
 Required fields must be present, and each value must have its field's type
 and limits. Keys that the prototype does not define are rejected, and
-defaults fill in missing optional fields. Every problem becomes its own ValidationError
-entry keyed by its path, such as `details.apiKey`.
+defaults fill in missing fields. A field that is absent, null or an empty
+string counts as missing. Every problem becomes its own ValidationError
+entry keyed by its path, such as `details.apiKey`. Messages never repeat the
+rejected value, because it may be a secret.
 """
 
 import copy
@@ -27,6 +29,10 @@ MAP_MAX_ENTRIES = 100
 # At most this many unknown keys are reported, each with its own entry.
 UNKNOWN_KEYS_REPORTED = 10
 
+# The largest integer that JSON clients written in JavaScript read exactly
+# (Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INTEGER = 2**53 - 1
+
 
 def clean_payload(payload, fields: Iterable[PrototypeField], *, path: str) -> dict:
     """Return `payload` checked against `fields`, with defaults filled in.
@@ -48,7 +54,7 @@ def clean_payload(payload, fields: Iterable[PrototypeField], *, path: str) -> di
 
     unknown = [key for key in payload if key not in known]
     for key in unknown[:UNKNOWN_KEYS_REPORTED]:
-        errors[f"{path}.{key[:64]}"] = [
+        errors[f"{path}.{_printable(key[:64])}"] = [
             ValidationError(
                 "This field is not defined for this destination. Known "
                 f"fields: {', '.join(sorted(known)) or 'none'}.",
@@ -112,6 +118,12 @@ def _clean_number(field: PrototypeField, value) -> int | float:
         if isinstance(value, float) and not value.is_integer():
             raise _wrong_type("a whole number")
         value = int(value)
+    if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+        raise ValidationError(
+            f"Whole numbers must be between -{MAX_SAFE_INTEGER} and "
+            f"{MAX_SAFE_INTEGER}.",
+            code="max_value" if value > 0 else "min_value",
+        )
     if field.minimum is not None and value < field.minimum:
         raise ValidationError(
             f"The value must be at least {field.minimum:g}.", code="min_value"
@@ -176,6 +188,15 @@ def _check_text(value: str, max_length: int) -> None:
         raise ValidationError(
             f"Text must be at most {max_length} characters.", code="max_length"
         )
+
+
+def _printable(key: str) -> str:
+    """Return `key` with control characters escaped, so that an unknown key
+    cannot forge lines in a log or a message."""
+    return "".join(
+        character if character.isprintable() else repr(character)[1:-1]
+        for character in key
+    )
 
 
 def _wrong_type(expected: str) -> ValidationError:

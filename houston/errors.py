@@ -45,6 +45,7 @@ class FieldErrorCode(enum.Enum):
     UNKNOWN_FIELD = "UNKNOWN_FIELD"
     NOT_FOUND = "NOT_FOUND"
     PATTERN_MISMATCH = "PATTERN_MISMATCH"
+    DEPRECATED = "DEPRECATED"
     PASSWORD_TOO_SHORT = "PASSWORD_TOO_SHORT"
     PASSWORD_TOO_SIMILAR = "PASSWORD_TOO_SIMILAR"
     PASSWORD_TOO_COMMON = "PASSWORD_TOO_COMMON"
@@ -121,6 +122,13 @@ class PermissionDenied(HoustonError):
 class NotFound(HoustonError):
     code = StatusCode.NOT_FOUND
     default_message = "Not found."
+
+
+class Conflict(HoustonError):
+    """The change would break objects that depend on the target."""
+
+    code = StatusCode.CONFLICT
+    default_message = "Other objects depend on this one."
 
 
 class EmailNotConfirmed(HoustonError):

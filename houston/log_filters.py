@@ -4,7 +4,8 @@ import re
 # Paths of mailed links carry a signed token that works until it is used or
 # expires, so access logs show the path without it.
 LINK_TOKEN_PATTERN = re.compile(
-    r"/(accounts/confirm-email|accounts/reset-password|organizations/invitations)"
+    r"/(accounts/confirm-email|accounts/reset-password|accounts/change-email"
+    r"|organizations/invitations)"
     r"/[^/\s\"?]+"
 )
 

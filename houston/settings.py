@@ -2,7 +2,8 @@
 
 This is the only module that reads the environment, always through
 django-environ. Every variable has a default that suits a developer's
-machine, except SECRET_KEY, which production must set.
+machine, except SECRET_KEY and FIELD_ENCRYPTION_KEYS, which production
+must set.
 """
 
 from datetime import timedelta
@@ -27,6 +28,20 @@ if not SECRET_KEY:
             "DEBUG=true for local development."
         )
     SECRET_KEY = "django-insecure-houston-development-key-do-not-deploy"
+
+# Keys that encrypt connection secrets at rest, newest first: the first key
+# encrypts, every key decrypts. A fixed key is only acceptable on a
+# developer's machine, because anyone who has it can read the secrets of a
+# copy of the database. See docs/configuration.md for the rotation procedure.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. Set it in the environment to one "
+            "or more Fernet keys separated by commas, or set DEBUG=true for "
+            "local development."
+        )
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC1kZXBsb3khISE="]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -91,6 +106,14 @@ if DATABASES["default"].get("ENGINE") not in {
         "postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///PATH."
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite allows one writer at a time. Taking the write lock when a
+    # transaction starts, and waiting for it, turns concurrent writes into
+    # a queue instead of "database is locked" errors.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache contains the sign-in failure counters. Local memory is per process,
@@ -147,6 +170,7 @@ GRAPHQL_JWT = {
     # the chain of tokens started from.
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=7),
     "JWT_PAYLOAD_HANDLER": "accounts.tokens.token_payload",
+    "JWT_DECODE_HANDLER": "accounts.tokens.token_decode",
 }
 
 # GraphiQL in the browser at /graphql, and schema introspection, which
@@ -210,28 +234,23 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
     "filters": {
         "redact_link_tokens": {"()": "houston.log_filters.RedactLinkTokens"},
     },
+    "handlers": {
+        # The filter sits on the handler, so that every logger's lines,
+        # such as django.security's CSRF warnings, lose link tokens.
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_link_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # Django's own configuration also prints these loggers to the console
-        # while DEBUG is on. One handler here avoids printing each line twice.
+        # Django's own configuration also prints the "django" loggers to the
+        # console while DEBUG is on. One handler here avoids printing each
+        # line twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.server": {
-            "handlers": ["console"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["redact_link_tokens"],
-        },
-        "django.request": {
-            "handlers": ["console"],
-            "level": "WARNING",
-            "propagate": False,
-            "filters": ["redact_link_tokens"],
-        },
     },
 }

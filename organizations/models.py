@@ -52,6 +52,7 @@ class Membership(TimeStampedModel):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
 
     class Meta:
+        ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "user"], name="organizations_one_membership"

@@ -101,13 +101,26 @@ def can(user, organization: Organization, action: Action) -> bool:
 def request_role(request, organization: Organization) -> Role | None:
     """Return the caller's role in `organization`.
 
-    The role is cached on the request, so that a list of nested objects costs
-    one query per organization, not one per object.
+    The first call loads the caller's roles in all their organizations with
+    one query and caches them on the request, so that nested lists cost no
+    query per object or per organization.
     """
-    roles = request.__dict__.setdefault("_organization_roles", {})
-    if organization.pk not in roles:
-        roles[organization.pk] = member_role(request.user, organization)
-    return roles[organization.pk]
+    roles = request.__dict__.get("_organization_roles")
+    if roles is None:
+        roles = _caller_roles(request.user)
+        request._organization_roles = roles
+    role = roles.get(organization.pk)
+    return Role(role) if role else None
+
+
+def _caller_roles(user) -> dict[int, str]:
+    """Return the caller's role in each organization it can see, by key."""
+    if not user.is_authenticated:
+        return {}
+    if is_api_key(user):
+        return {user.organization_id: user.role}
+    memberships = Membership.objects.filter(user=user)
+    return dict(memberships.values_list("organization_id", "role"))
 
 
 def request_can(request, organization: Organization, action: Action) -> bool:

@@ -388,6 +388,11 @@ def invitation_accept(
             raise InvalidLink()
 
         user = User.objects.select_for_update().filter(email=invitation.email).first()
+        if user is not None and not user.is_active:
+            raise Conflict(
+                "The account for this address is deactivated. Ask Houston's "
+                "staff to reactivate it."
+            )
         issue_token = user is None or not user.email_confirmed
         if issue_token:
             user = _account_for_invitation(
@@ -412,6 +417,10 @@ def _account_for_invitation(
 ) -> User:
     if user is None:
         user = User(email=invitation.email)
+    else:
+        # Whoever created the unconfirmed account may hold its tokens; they
+        # must not outlive the takeover.
+        user.end_tokens()
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.company = company.strip()

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from accounts.models import User
 from houston.errors import HoustonError
 from organizations import invitations, services
 from organizations.forms import AcceptInvitationForm
@@ -9,32 +10,37 @@ TEMPLATE = "organizations/accept_invitation.html"
 
 
 def accept_invitation(request, token):
-    """Show the invitation with a form to choose a password, and accept it.
+    """Show the invitation with a form, and accept it.
 
-    The page is protected by Django's CSRF middleware like any form.
+    Someone without a confirmed account chooses a password there. Someone
+    with one only confirms, because their account keeps its password. The
+    form is protected by Django's CSRF middleware like any other.
     """
     try:
         invitation = invitations.read_token(token)
     except HoustonError as error:
         return render(request, TEMPLATE, {"error": error.message}, status=400)
 
-    form = AcceptInvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    has_account = User.objects.filter(
+        email=invitation.email, email_confirmed=True, is_active=True
+    ).exists()
+    form = None if has_account else AcceptInvitationForm(request.POST or None)
+
+    if request.method == "POST" and (form is None or form.is_valid()):
+        fields = {} if form is None else form.cleaned_data
         try:
-            acceptance = services.invitation_accept(token=token, **form.cleaned_data)
+            acceptance = services.invitation_accept(
+                token=token, **{"password": "", **fields}
+            )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)
         except HoustonError as error:
             return render(request, TEMPLATE, {"error": error.message}, status=400)
         else:
-            return render(
-                request,
-                TEMPLATE,
-                {"accepted": True, "acceptance": acceptance, "invitation": invitation},
-            )
+            context = {"accepted": True, "acceptance": acceptance}
+            return render(request, TEMPLATE, {**context, "invitation": invitation})
 
-    status = 400 if form.errors else 200
-    return render(
-        request, TEMPLATE, {"form": form, "invitation": invitation}, status=status
-    )
+    context = {"form": form, "invitation": invitation, "has_account": has_account}
+    status = 400 if form is not None and form.errors else 200
+    return render(request, TEMPLATE, context, status=status)

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from accounts.tokens import token_issue
 from clickstream.catalog import load_catalog, sync_catalog
-from clickstream.models import ClickstreamPrototype
+from clickstream.models import ClickstreamPrototype, ConnectionPrototype
 from organizations.models import Role
 from tests.factories import (
     MembershipFactory,
@@ -37,11 +37,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Start and end each test with an empty cache, which contains the sign-in
-    failure counters and the rate limits. With Redis this empties the whole database number that
-    CACHE_URL names, so each test run needs its own."""
+    failure counters and the rate limits. With Redis this empties the whole
+    database number that CACHE_URL names, so each test run needs its own."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def empty_catalog(db):
+    """Start from an empty catalog. The test's transaction, or the
+    `catalog` fixture of a later test, restores it."""
+    ClickstreamPrototype.objects.all().delete()
+    ConnectionPrototype.objects.all().delete()
 
 
 @pytest.fixture

@@ -88,6 +88,28 @@ PIPELINE = """
 """
 
 
+CONNECTIONS = """
+query Connections($connectionId: ID) {
+  connections(connectionId: $connectionId) {
+    id details revealed: details(revealSecrets: true)
+  }
+}
+"""
+
+RENAME_SOURCE = """
+mutation RenameSource($appId: ID!) {
+  updateApplication(appId: $appId, name: "Renamed Source") {
+    success message code id
+  }
+}
+"""
+
+DELETE_CONNECTION = """
+mutation DeleteConnection($connectionId: ID!) {
+  deleteConnection(connectionId: $connectionId) { success message code id }
+}
+"""
+
 REQUEST_PASSWORD_RESET = """
 mutation RequestPasswordReset($email: String!) {
   requestPasswordReset(email: $email) { success message code }
@@ -176,6 +198,19 @@ def test_sign_up_to_first_integration(live_server, mailoutbox, settings, catalog
             ],
         }
     ]
+
+    (connection,) = session.graphql(CONNECTIONS, {"connectionId": connection_id})[
+        "connections"
+    ]
+    assert connection["details"] == {"apiKey": "********"}
+    assert connection["revealed"] == {"apiKey": "123"}
+
+    session.mutate(RENAME_SOURCE, {"appId": app_id})
+    (refused,) = session.graphql(
+        DELETE_CONNECTION, {"connectionId": connection_id}
+    ).values()
+    assert refused["code"] == "CONFLICT"
+    assert integration_id in refused["message"]
 
 
 @pytest.mark.django_db(transaction=True)

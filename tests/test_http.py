@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from houston.log_filters import RedactLinkTokens
 from organizations import selectors
 from organizations.models import Organization
 from tests.conftest import api_for
@@ -389,9 +390,38 @@ def test_request_id_on_errors(client):
     assert len(response.headers["X-Request-ID"]) == 32
 
 
-def test_link_tokens_not_logged(client, caplog):
-    with caplog.at_level(logging.WARNING, logger="django.request"):
-        client.get("/accounts/confirm-email/secret.token:value/")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "accounts/confirm-email",
+        "accounts/reset-password",
+        "accounts/change-email",
+        "organizations/invitations",
+    ],
+)
+def test_link_tokens_redacted(path):
+    record = logging.LogRecord(
+        "django.security.csrf",
+        logging.WARNING,
+        __file__,
+        1,
+        "Forbidden (CSRF cookie not set.): %s",
+        (f"/{path}/secret.token:value/",),
+        None,
+    )
 
-    assert "secret.token" not in caplog.text
-    assert "/accounts/confirm-email/<token>/" in caplog.text
+    RedactLinkTokens().filter(record)
+
+    assert record.getMessage() == f"Forbidden (CSRF cookie not set.): /{path}/<token>/"
+
+
+def test_every_log_line_redacted():
+    handlers = logging.getLogger("django").handlers + logging.getLogger().handlers
+    console = [h for h in handlers if isinstance(h, logging.StreamHandler)]
+
+    assert console
+    assert all(
+        any(isinstance(f, RedactLinkTokens) for f in handler.filters)
+        for handler in console
+        if not type(handler).__module__.startswith("_pytest")
+    )

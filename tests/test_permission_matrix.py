@@ -177,6 +177,11 @@ def fresh_invitation(world: World) -> dict:
     return {"token": make_token(invitation), "password": "Neptune-has-16-moons"}
 
 
+def unused_connection(world: World) -> dict:
+    connection = ConnectionFactory(organization=world.organization)
+    return {"id": str(connection.public_id)}
+
+
 def connection_outcome(body: dict) -> str:
     if body.get("errors"):
         return body["errors"][0]["extensions"]["code"]
@@ -444,6 +449,42 @@ OPERATIONS: dict[str, Operation] = {
         },
         PIPELINE_WRITE,
     ),
+    "updateApplication": Operation(
+        """mutation M($appId: ID!) {
+          updateApplication(appId: $appId, name: "Renamed") { code }
+        }""",
+        lambda world: {"appId": world.application.source_id},
+        PIPELINE_WRITE,
+    ),
+    "deleteApplication": Operation(
+        "mutation M($appId: ID!) { deleteApplication(appId: $appId) { code } }",
+        lambda world: {"appId": world.application.source_id},
+        PIPELINE_WRITE,
+    ),
+    "updateConnection": Operation(
+        """mutation M($id: ID!) {
+          updateConnection(connectionId: $id, name: "Renamed") { code }
+        }""",
+        lambda world: {"id": str(world.connection.public_id)},
+        PIPELINE_WRITE,
+    ),
+    "deleteConnection": Operation(
+        "mutation M($id: ID!) { deleteConnection(connectionId: $id) { code } }",
+        unused_connection,
+        PIPELINE_WRITE,
+    ),
+    "updateIntegration": Operation(
+        """mutation M($id: ID!) {
+          updateIntegration(integrationId: $id, enabled: false) { code }
+        }""",
+        lambda world: {"id": str(world.integration.public_id)},
+        PIPELINE_WRITE,
+    ),
+    "deleteIntegration": Operation(
+        "mutation M($id: ID!) { deleteIntegration(integrationId: $id) { code } }",
+        lambda world: {"id": str(world.integration.public_id)},
+        PIPELINE_WRITE,
+    ),
 }
 
 
@@ -534,13 +575,19 @@ def snapshot() -> dict:
             ApiKey.objects.order_by("pk").values_list("prefix", "role", "revoked_at")
         ),
         "applications": list(
-            Application.objects.order_by("pk").values_list("source_id", "name")
+            Application.objects.order_by("pk").values_list(
+                "source_id", "name", "enabled"
+            )
         ),
         "connections": list(
-            Connection.objects.order_by("pk").values_list("public_id", "details")
+            Connection.objects.order_by("pk").values_list(
+                "public_id", "plain_details", "secret_details"
+            )
         ),
         "integrations": list(
-            Integration.objects.order_by("pk").values_list("public_id", "config")
+            Integration.objects.order_by("pk").values_list(
+                "public_id", "name", "config", "enabled", "connection_id"
+            )
         ),
     }
 

@@ -10,6 +10,9 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# A well-formed Fernet key: 32 bytes in URL-safe base64.
+FERNET_KEY = "c2V0dGluZ3MtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="
+
 PRINT_SETTINGS = """
 import django
 from django.conf import settings
@@ -26,7 +29,14 @@ def load_settings(**environment) -> subprocess.CompletedProcess:
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DEBUG", "SECRET_KEY", "JWT_SECRET_KEY", "DATABASE_URL", "EMAIL_URL"}
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "JWT_SECRET_KEY",
+            "DATABASE_URL",
+            "EMAIL_URL",
+            "FIELD_ENCRYPTION_KEYS",
+        }
     }
     env.update(DJANGO_SETTINGS_MODULE="houston.settings", **environment)
     return subprocess.run(
@@ -46,6 +56,25 @@ def test_production_requires_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_production_requires_encryption_keys():
+    result = load_settings(DEBUG="false", SECRET_KEY="s" * 50)
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+
+
+@pytest.mark.parametrize("keys", ["not-a-key", f"{FERNET_KEY},short"])
+def test_malformed_encryption_key_fails_clearly(keys):
+    result = load_settings(
+        DEBUG="false", SECRET_KEY="s" * 50, FIELD_ENCRYPTION_KEYS=keys
+    )
+
+    assert result.returncode != 0
+    assert "is not a Fernet key" in result.stderr
+    assert "short" not in result.stderr
+    assert "not-a-key" not in result.stderr
+
+
 def test_debug_uses_development_defaults():
     result = load_settings(DEBUG="true")
 
@@ -61,6 +90,7 @@ def test_environment_selects_services():
     result = load_settings(
         DEBUG="false",
         SECRET_KEY="s" * 50,
+        FIELD_ENCRYPTION_KEYS=FERNET_KEY,
         JWT_SECRET_KEY="j" * 50,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/houston",
         EMAIL_URL="smtp://mail.example.com:587",

@@ -1,7 +1,12 @@
 import graphene
 
 from accounts import services, tokens
-from accounts.graphql.types import ProfileInput, TokenClaims, TokenStatus
+from accounts.graphql.types import (
+    PROFILE_ERROR_PATHS,
+    ProfileInput,
+    TokenClaims,
+    TokenStatus,
+)
 from houston.graphql.mutations import StatusMutation
 from houston.http import client_address
 from houston.permissions import login_required
@@ -29,6 +34,7 @@ class CreateNewUser(StatusMutation):
     """
 
     Output = TokenStatus
+    error_paths = PROFILE_ERROR_PATHS
 
     class Arguments:
         email = graphene.String(

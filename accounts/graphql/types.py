@@ -39,6 +39,14 @@ class UserType(DjangoObjectType):
         return user.pending_email or None
 
 
+# Error paths of the profile fields, which arrive nested in `profile`.
+PROFILE_ERROR_PATHS = {
+    "first_name": "profile.firstName",
+    "last_name": "profile.lastName",
+    "company": "profile.company",
+}
+
+
 class ProfileInput(graphene.InputObjectType):
     """A user's profile."""
 

@@ -7,6 +7,7 @@ from clickstream.graphql.types import (
     ConnectionType,
     IntegrationType,
 )
+from houston.graphql.prefetch import prefetch_selected
 from houston.permissions import login_required
 
 
@@ -22,12 +23,26 @@ class ClickstreamQueries(graphene.ObjectType):
         graphene.NonNull(ClickstreamPrototypeType),
         required=True,
         integration_code=graphene.String(description="Only this destination."),
+        category=graphene.String(
+            description="Only the destinations of this category, such as "
+            "`analytics` or `warehouse`."
+        ),
+        deprecated=graphene.Boolean(
+            description="Only deprecated destinations when true, only current "
+            "ones when false. Forms for new connections should ask for false."
+        ),
         description="The destination catalog, with the fields of each form.",
     )
     connections = graphene.List(
         graphene.NonNull(ConnectionType),
         required=True,
         org_id=graphene.ID(description="Only the connections of this organization."),
+        connection_id=graphene.ID(description="Only the connection with this ID."),
+        integration_code=graphene.String(
+            description="Only the connections that integrations of this "
+            "destination can use: those with its connection prototype, "
+            "whichever destination they were created for."
+        ),
         description="The connections of the caller's organizations.",
     )
     integrations = graphene.List(
@@ -41,23 +56,40 @@ class ClickstreamQueries(graphene.ObjectType):
     @staticmethod
     @login_required(allow_api_key=True)
     def resolve_applications(root, info, org_id=None, app_id=None):
-        return selectors.application_list(
+        applications = selectors.application_list(
             user=info.context.user, org_id=org_id, app_id=app_id
         )
+        return prefetch_selected(applications, info)
 
     @staticmethod
     @login_required(allow_api_key=True)
-    def resolve_clickstream_prototypes(root, info, integration_code=None):
-        return selectors.prototype_list(integration_code=integration_code)
+    def resolve_clickstream_prototypes(
+        root, info, integration_code=None, category=None, deprecated=None
+    ):
+        prototypes = selectors.prototype_list(
+            integration_code=integration_code,
+            category=category,
+            deprecated=deprecated,
+        )
+        return prefetch_selected(prototypes, info)
 
     @staticmethod
     @login_required(allow_api_key=True)
-    def resolve_connections(root, info, org_id=None):
-        return selectors.connection_list(user=info.context.user, org_id=org_id)
+    def resolve_connections(
+        root, info, org_id=None, connection_id=None, integration_code=None
+    ):
+        connections = selectors.connection_list(
+            user=info.context.user,
+            org_id=org_id,
+            connection_id=connection_id,
+            integration_code=integration_code,
+        )
+        return prefetch_selected(connections, info)
 
     @staticmethod
     @login_required(allow_api_key=True)
     def resolve_integrations(root, info, org_id=None, app_id=None):
-        return selectors.integration_list(
+        integrations = selectors.integration_list(
             user=info.context.user, org_id=org_id, app_id=app_id
         )
+        return prefetch_selected(integrations, info)

@@ -63,6 +63,13 @@ class PrototypeFieldType(graphene.ObjectType):
 class ClickstreamPrototypeType(DjangoObjectType):
     """A destination in the catalog and the form to configure it."""
 
+    # See houston.graphql.prefetch.
+    related_lookups = {
+        "connectionPrototypeId": ("connection_prototype",),
+        "connectionPrototype": ("connection_prototype__fields",),
+        "configPrototype": ("config_fields",),
+    }
+
     id = graphene.ID(required=True, description="The prototype's public ID.")
     connection_prototype_id = graphene.ID(
         required=True,
@@ -83,7 +90,7 @@ class ClickstreamPrototypeType(DjangoObjectType):
     class Meta:
         model = ClickstreamPrototype
         name = "ClickstreamPrototype"
-        fields = ("integration_code", "name", "category")
+        fields = ("integration_code", "name", "category", "deprecated")
 
     @staticmethod
     def resolve_id(prototype, info):
@@ -104,6 +111,12 @@ class ClickstreamPrototypeType(DjangoObjectType):
 
 class ApplicationType(DjangoObjectType):
     """A clickstream source: a website, server or app that sends events."""
+
+    # See houston.graphql.prefetch.
+    related_lookups = {
+        "organization": ("organization",),
+        "integrations": ("integrations",),
+    }
 
     id = graphene.ID(required=True, description="The 21-character Source ID.")
     source_id = graphene.String(
@@ -133,17 +146,32 @@ class ApplicationType(DjangoObjectType):
 
     @staticmethod
     def resolve_integrations(application, info):
-        return application.integrations.order_by("created_at", "pk")
+        return application.integrations.all()
 
 
 class ConnectionType(DjangoObjectType):
     """Credentials for one destination platform in an organization."""
 
+    # See houston.graphql.prefetch.
+    related_lookups = {
+        "integrationCode": ("destination",),
+        "connectionPrototypeId": ("connection_prototype",),
+        "details": ("organization", "connection_prototype__fields"),
+        "organization": ("organization",),
+        "integrations": ("integrations",),
+    }
+
     id = graphene.ID(required=True, description="The connection's public ID.")
     integration_code = graphene.String(
-        required=True, description="The destination the connection was created for."
+        required=True,
+        description="The destination the connection was created for. "
+        "Integrations of every destination with the same connection "
+        "prototype can use it.",
     )
-    connection_prototype_id = graphene.ID(required=True)
+    connection_prototype_id = graphene.ID(
+        required=True,
+        description="The connection prototype: the kind of credentials it contains.",
+    )
     details = graphene.Field(
         JSONObject,
         reveal_secrets=graphene.Boolean(
@@ -193,11 +221,18 @@ class ConnectionType(DjangoObjectType):
 
     @staticmethod
     def resolve_integrations(connection, info):
-        return connection.integrations.order_by("created_at", "pk")
+        return connection.integrations.all()
 
 
 class IntegrationType(DjangoObjectType):
     """A route from one source to one destination."""
+
+    # See houston.graphql.prefetch.
+    related_lookups = {
+        "integrationCode": ("destination",),
+        "application": ("application",),
+        "connection": ("connection",),
+    }
 
     id = graphene.ID(required=True, description="The integration's public ID.")
     integration_code = graphene.String(required=True, description="The destination.")

@@ -28,6 +28,10 @@ class StatusMutation(graphene.Mutation):
 
     Output = StatusMessage
 
+    # Where a service's field names sit in the arguments, when they are
+    # nested, such as {"first_name": "profile.firstName"}.
+    error_paths: dict[str, str] = {}
+
     class Meta:
         abstract = True
 
@@ -37,7 +41,7 @@ class StatusMutation(graphene.Mutation):
             check_mutation_rate(info.context, info.field_name)
             return cls.perform(root, info, **arguments)
         except ValidationError as error:
-            errors = list(field_errors(error))
+            errors = list(field_errors(error, cls.error_paths))
             logger.info(
                 "%s rejected invalid input in %s",
                 cls.__name__,
@@ -84,13 +88,14 @@ class StatusMutation(graphene.Mutation):
         )
 
 
-def field_errors(error: ValidationError):
+def field_errors(error: ValidationError, paths: dict[str, str] | None = None):
     """Yield one FieldError for each message in a Django ValidationError.
 
-    Field names become camelCase. In a dotted path such as `details.apiKey`,
-    only the first segment changes, because the others are keys of a JSON
-    argument.
+    A field named in `paths` takes the path given there. Other field names
+    become camelCase. In a dotted path such as `details.apiKey`, only the
+    first segment changes, because the others are keys of a JSON argument.
     """
+    paths = paths or {}
     if hasattr(error, "error_dict"):
         groups = error.error_dict.items()
     else:
@@ -99,7 +104,7 @@ def field_errors(error: ValidationError):
     for name, items in groups:
         for item in items:
             yield FieldError(
-                field=field_path(name),
+                field=paths.get(name) or field_path(name),
                 message=next(iter(item)),
                 code=_field_error_code(item.code),
             )

@@ -2,7 +2,7 @@ import graphene
 from django.core.exceptions import ValidationError
 
 from accounts.graphql.mutations import token_fields
-from accounts.graphql.types import ProfileInput, TokenStatus
+from accounts.graphql.types import PROFILE_ERROR_PATHS, ProfileInput, TokenStatus
 from houston.graphql.mutations import StatusMutation
 from houston.graphql.types import MutationStatus
 from houston.permissions import current_user
@@ -227,6 +227,7 @@ class AcceptInvitation(StatusMutation):
     """
 
     Output = TokenStatus
+    error_paths = PROFILE_ERROR_PATHS
 
     class Arguments:
         token = graphene.String(

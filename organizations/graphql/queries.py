@@ -1,5 +1,6 @@
 import graphene
 
+from houston.graphql.prefetch import prefetch_selected
 from houston.permissions import login_required
 from organizations import selectors
 from organizations.graphql.types import ApiKeyType, InvitationType, OrganizationType
@@ -35,9 +36,10 @@ class OrganizationQueries(graphene.ObjectType):
     @staticmethod
     @login_required(allow_api_key=True)
     def resolve_organizations(root, info, org_id=None, user_id=None):
-        return selectors.organization_list(
+        organizations = selectors.organization_list(
             user=info.context.user, org_id=org_id, user_id=user_id
         )
+        return prefetch_selected(organizations, info)
 
     @staticmethod
     @login_required(allow_api_key=True)

@@ -52,6 +52,14 @@ def user_summary(user) -> UserSummary | None:
 class OrganizationType(DjangoObjectType):
     """A group of users that shares control of clickstream pipelines."""
 
+    # See houston.graphql.prefetch.
+    related_lookups = {
+        "members": ("memberships__user",),
+        "applications": ("applications",),
+        "connections": ("connections",),
+        "integrations": ("applications__integrations",),
+    }
+
     id = graphene.ID(required=True, description="The organization's public ID.")
     role = graphene.Field(
         RoleEnum, description="The caller's role here, or the API key's role."
@@ -92,26 +100,25 @@ class OrganizationType(DjangoObjectType):
 
     @staticmethod
     def resolve_members(organization, info):
-        memberships = organization.memberships.select_related("user").order_by(
-            "created_at", "pk"
-        )
+        memberships = organization.memberships.all()
         return [MemberType.from_membership(membership) for membership in memberships]
 
     @staticmethod
     def resolve_applications(organization, info):
-        return organization.applications.order_by("created_at", "pk")
+        return organization.applications.all()
 
     @staticmethod
     def resolve_connections(organization, info):
-        return organization.connections.order_by("created_at", "pk")
+        return organization.connections.all()
 
     @staticmethod
     def resolve_integrations(organization, info):
-        from clickstream.models import Integration
-
-        return Integration.objects.filter(
-            application__organization=organization
-        ).order_by("created_at", "pk")
+        integrations = [
+            integration
+            for application in organization.applications.all()
+            for integration in application.integrations.all()
+        ]
+        return sorted(integrations, key=lambda item: (item.created_at, item.pk))
 
 
 class InvitationType(DjangoObjectType):

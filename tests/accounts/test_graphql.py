@@ -137,8 +137,8 @@ def test_create_new_user_reports_each_password_rule(anonymous_api, mailoutbox):
     [
         ({"email": "x" * 10_000 + "@example.com"}, "email", "INVALID"),
         ({"email": "nul\x00@example.com"}, "email", "NULL_CHARACTERS"),
-        ({"profile": {"firstName": "x" * 10_000}}, "firstName", "MAX_LENGTH"),
-        ({"profile": {"company": "a\x00b"}}, "company", "NULL_CHARACTERS"),
+        ({"profile": {"firstName": "x" * 10_000}}, "profile.firstName", "MAX_LENGTH"),
+        ({"profile": {"company": "a\x00b"}}, "profile.company", "NULL_CHARACTERS"),
         ({"password": "x" * 10_000}, "password", "MAX_LENGTH"),
     ],
 )

@@ -226,3 +226,23 @@ def test_confirmation_resend_mails_unconfirmed_only(
 )
 def test_describe_duration(duration, text):
     assert services.describe_duration(duration) == text
+
+
+@pytest.mark.parametrize("missing", ["exp", "iat"])
+def test_token_without_required_claim_rejected(missing):
+    from graphql_jwt.utils import jwt_encode
+
+    from accounts.tokens import token_payload
+
+    user = UserFactory()
+    claims = token_payload(user)
+    del claims[missing]
+
+    with pytest.raises(InvalidToken):
+        token_user(jwt_encode(claims))
+
+
+def test_email_lookup_normalizes_unicode():
+    user = UserFactory(email="user@caf\u00e9.example")
+
+    assert User.objects.get_by_email("USER@cafe\u0301.example") == user

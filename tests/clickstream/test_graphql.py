@@ -7,6 +7,7 @@ import pytest
 from clickstream.catalog import catalog_id
 from clickstream.models import Application, Connection, Integration
 from organizations.models import Role
+from tests.clickstream.conftest import state
 from tests.conftest import error_codes
 from tests.factories import (
     ApplicationFactory,
@@ -108,16 +109,6 @@ query Prototypes($integrationCode: String) {
   }
 }
 """
-
-
-def state() -> tuple:
-    """A snapshot of every clickstream row, to prove a denied write changed
-    nothing."""
-    return (
-        list(Application.objects.values_list("source_id", "name", "platform")),
-        list(Connection.objects.values_list("public_id", "name", "details")),
-        list(Integration.objects.values_list("public_id", "name", "config")),
-    )
 
 
 def application_variables(organization, **overrides):
@@ -453,16 +444,6 @@ def integration_variables(application, connection, **overrides):
         "name": "Friendly Application Name",
         **overrides,
     }
-
-
-@pytest.fixture
-def application(organization):
-    return ApplicationFactory(organization=organization)
-
-
-@pytest.fixture
-def connection(organization, catalog):
-    return ConnectionFactory(organization=organization)
 
 
 def test_create_integration_routes_source(member_api, application, connection):

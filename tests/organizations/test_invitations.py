@@ -176,7 +176,7 @@ def test_accept_rejects_bad_profile(anonymous_api, invite):
 
     assert payload["code"] == "INVALID_INPUT"
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
-        ("firstName", "MAX_LENGTH")
+        ("profile.firstName", "MAX_LENGTH")
     ]
     assert state() == before
 
@@ -387,3 +387,42 @@ def test_accept_signed_in_user_unaffected(client, invite, stranger):
     assert not Membership.objects.filter(
         user=stranger, organization__name="Acme"
     ).exists()
+
+
+def test_takeover_ends_squatters_tokens(client, anonymous_api, invite):
+    squatter = UserFactory(email="invitee@example.com", email_confirmed=False)
+    squatter_api = api_for(client, squatter)
+    token = invite()
+
+    anonymous_api.mutate(ACCEPT, accept_variables(token))
+    body = squatter_api.execute("query { me { id } }")
+
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_TOKEN"
+
+
+def test_accept_for_deactivated_account_refused(anonymous_api, invite):
+    user = UserFactory(email="invitee@example.com", is_active=False)
+    token = invite()
+    before = state()
+
+    payload = anonymous_api.mutate(ACCEPT, accept_variables(token))
+
+    assert payload["code"] == "CONFLICT"
+    assert payload["token"] is None
+    assert state() == before
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_invitation_page_for_existing_account_asks_no_password(client, invite):
+    token = invite()
+    user = UserFactory(email="invitee@example.com")
+
+    page = client.get(f"/organizations/invitations/{token}/")
+    joined = client.post(f"/organizations/invitations/{token}/", {})
+
+    assert b"already has a Houston account" in page.content
+    assert b'type="password"' not in page.content
+    assert joined.status_code == 200
+    assert Membership.objects.filter(user=user).exists()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
