@@ -45,6 +45,23 @@ if not FIELD_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# HTTPS in production. Behind a proxy that terminates TLS, set
+# SECURE_PROXY_SSL_HEADER=true so that Django trusts its X-Forwarded-Proto,
+# and make sure the proxy always sets that header.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# Strict Transport Security for a year once HTTPS is in place. Set
+# SECURE_HSTS_SECONDS=0 to turn it off while trying HTTPS out, because
+# browsers remember it.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+
 PORT = env.int("PORT", default=8000)
 
 # Absolute address of this server, used to build the links sent by mail.
@@ -158,7 +175,7 @@ DEFAULT_FROM_EMAIL = env.str(
 
 GRAPHENE = {
     "SCHEMA": "houston.schema.schema",
-    "MIDDLEWARE": [],
+    "MIDDLEWARE": ["houston.graphql.middleware.ArgumentLimitsMiddleware"],
 }
 
 GRAPHQL_JWT = {

@@ -120,6 +120,14 @@ def mailed_token(message, route: str) -> str:
     return match.group(1)
 
 
+def bad_text_code(text: str, limit: int = 2048) -> str:
+    """Return the code a malformed token or password argument gets: text
+    that breaks the argument limits is INVALID_INPUT before any check."""
+    if "\x00" in text or len(text) > limit:
+        return "INVALID_INPUT"
+    return "INVALID_TOKEN"
+
+
 def error_codes(body: dict) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 

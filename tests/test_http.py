@@ -425,3 +425,41 @@ def test_every_log_line_redacted():
         for handler in console
         if not type(handler).__module__.startswith("_pytest")
     )
+
+
+CREATE_ORGANIZATION = """
+mutation M($name: String!) {
+  createOrganization(name: $name) { success code errors { field code } }
+}
+"""
+
+RENAME = """
+mutation M($orgId: ID!) {
+  updateOrganization(orgId: $orgId, name: "Renamed") { success code }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("x" * 100_000, "MAX_LENGTH"), ("Nul\x00Corp", "NULL_CHARACTERS")],
+)
+def test_hostile_name_rejected(client, owner, name, code):
+    before = Organization.objects.count()
+
+    payload = api_for(client, owner).mutate(CREATE_ORGANIZATION, {"name": name})
+
+    assert payload["code"] == "INVALID_INPUT"
+    assert payload["errors"] == [{"field": "name", "code": code}]
+    assert Organization.objects.count() == before
+
+
+@pytest.mark.parametrize("org_id", [123, "garbage", "x" * 100_000, "a\x00b", ""])
+def test_malformed_or_wrong_type_id_not_found(client, owner, organization, org_id):
+    api = api_for(client, owner, organization=organization.public_id)
+
+    payload = api.mutate(RENAME, {"orgId": org_id})
+
+    assert payload["code"] == "NOT_FOUND"
+    organization.refresh_from_db()
+    assert organization.name == "Acme"

@@ -11,6 +11,7 @@ from houston.errors import (
     RateLimited,
     StatusCode,
 )
+from houston.graphql.limits import argument_problems
 from houston.graphql.types import FieldError, StatusMessage
 from houston.ratelimit import check_mutation_rate
 
@@ -39,6 +40,10 @@ class StatusMutation(graphene.Mutation):
     def mutate(cls, root, info, **arguments):
         try:
             check_mutation_rate(info.context, info.field_name)
+            field = info.parent_type.fields[info.field_name]
+            problems = argument_problems(field, arguments)
+            if problems:
+                raise ValidationError(problems)
             return cls.perform(root, info, **arguments)
         except ValidationError as error:
             errors = list(field_errors(error, cls.error_paths))

@@ -19,7 +19,9 @@ class FieldError(graphene.ObjectType):
         "concerns the input as a whole."
     )
     message = graphene.String(required=True, description="What is wrong.")
-    code = graphene.Field(FieldErrorCodeEnum, required=True)
+    code = graphene.Field(
+        FieldErrorCodeEnum, required=True, description="The kind of problem."
+    )
 
 
 class MutationStatus(graphene.Interface):

@@ -13,7 +13,6 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponse
-from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView
 from graphql import (
     ExecutionResult,
@@ -142,7 +141,7 @@ class HoustonGraphQLView(GraphQLView):
             context_value=request,
             variable_values=params.variables,
             operation_name=params.operation_name,
-            middleware=graphene_settings.MIDDLEWARE,
+            middleware=self.get_middleware(request),
         )
         if (
             result.data is None
