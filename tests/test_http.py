@@ -463,3 +463,13 @@ def test_malformed_or_wrong_type_id_not_found(client, owner, organization, org_i
     assert payload["code"] == "NOT_FOUND"
     organization.refresh_from_db()
     assert organization.name == "Acme"
+
+
+def test_introspection_type_with_variables(client, settings):
+    settings.GRAPHQL_INTROSPECTION = True
+    query = "query Type($name: String!) { __type(name: $name) { name } }"
+
+    response = post(client, {"query": query, "variables": {"name": "Organization"}})
+
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__type": {"name": "Organization"}}}

@@ -13,8 +13,14 @@ class ArgumentLimitsMiddleware:
 
     def resolve(self, next_resolver, root, info, **arguments):
         is_root = info.path.prev is None
-        if is_root and arguments and info.operation.operation == OperationType.QUERY:
-            field = info.parent_type.fields[info.field_name]
+        # Introspection fields such as __type are not among the type's fields.
+        field = info.parent_type.fields.get(info.field_name)
+        if (
+            is_root
+            and field is not None
+            and arguments
+            and info.operation.operation == OperationType.QUERY
+        ):
             problems = argument_problems(field, arguments)
             if problems:
                 path, (error, *_) = next(iter(problems.items()))
