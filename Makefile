@@ -9,7 +9,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export PORT
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format schema
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,9 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Rewrite schema.graphql from the code; a test fails while it is stale.
+schema: install
+	DJANGO_SETTINGS_MODULE=houston.settings $(BIN)/python -c "import django; django.setup(); \
+	from graphql import print_schema; from houston.schema import schema; \
+	print(print_schema(schema.graphql_schema))" > schema.graphql

@@ -55,18 +55,28 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(
+        help_text="The address the user signs in with.",
         unique=True,
         validators=[no_null_characters],
         error_messages={"unique": "A user with this email already exists."},
     )
     first_name = models.CharField(
-        max_length=150, blank=True, validators=[no_null_characters]
+        help_text="Given name.",
+        max_length=150,
+        blank=True,
+        validators=[no_null_characters],
     )
     last_name = models.CharField(
-        max_length=150, blank=True, validators=[no_null_characters]
+        help_text="Family name.",
+        max_length=150,
+        blank=True,
+        validators=[no_null_characters],
     )
     company = models.CharField(
-        max_length=200, blank=True, validators=[no_null_characters]
+        help_text="Company or team.",
+        max_length=200,
+        blank=True,
+        validators=[no_null_characters],
     )
     email_confirmed = models.BooleanField(default=False)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -29,22 +29,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import normalize_email
-from houston.errors import HoustonError, StatusCode
+from houston.errors import RateLimited
 
 logger = logging.getLogger(__name__)
-
-
-class RateLimited(HoustonError):
-    code = StatusCode.RATE_LIMITED
-
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
-        super().__init__(
-            f"Too many failed sign-in attempts. Try again in {retry_after} seconds."
-        )
-
-    def payload_fields(self) -> dict:
-        return {"retry_after": self.retry_after}
 
 
 @dataclass(frozen=True)
@@ -91,7 +78,11 @@ def check(counters: list[FailureCounter]) -> None:
         if cache.get(_count_key(counter, start), 0) >= counter.limit:
             waits.append(math.ceil(start + _window_seconds() - now))
     if waits:
-        raise RateLimited(retry_after=max(1, *waits))
+        wait = max(1, *waits)
+        raise RateLimited(
+            f"Too many failed sign-in attempts. Try again in {wait} seconds.",
+            retry_after=wait,
+        )
 
 
 def record_failure(counters: list[FailureCounter]) -> None:

@@ -66,7 +66,11 @@ class Application(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="applications"
     )
-    name = models.CharField(max_length=200, validators=[no_null_characters])
+    name = models.CharField(
+        max_length=200,
+        validators=[no_null_characters],
+        help_text="A name for people to read.",
+    )
     platform = models.CharField(
         max_length=32,
         choices=Platform.choices,
@@ -76,7 +80,9 @@ class Application(TimeStampedModel):
             + ".",
         },
     )
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(
+        default=True, help_text="Whether its events are routed."
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -120,9 +126,13 @@ class ClickstreamPrototype(TimeStampedModel):
     """A destination in the catalog, with the fields its integrations take."""
 
     public_id = models.UUIDField(unique=True, editable=False)
-    integration_code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
-    category = models.SlugField(max_length=64)
+    integration_code = models.SlugField(
+        max_length=64, unique=True, help_text="The code that names the destination."
+    )
+    name = models.CharField(max_length=200, help_text="The destination's name.")
+    category = models.SlugField(
+        max_length=64, help_text="The kind of destination, such as analytics."
+    )
     connection_prototype = models.ForeignKey(
         ConnectionPrototype, on_delete=models.PROTECT, related_name="destinations"
     )
@@ -299,7 +309,11 @@ class Connection(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="connections"
     )
-    name = models.CharField(max_length=200, validators=[no_null_characters])
+    name = models.CharField(
+        max_length=200,
+        validators=[no_null_characters],
+        help_text="A name for people to read.",
+    )
     destination = models.ForeignKey(
         ClickstreamPrototype,
         on_delete=models.PROTECT,
@@ -360,9 +374,15 @@ class Integration(TimeStampedModel):
     connection = models.ForeignKey(
         Connection, on_delete=models.RESTRICT, related_name="integrations"
     )
-    name = models.CharField(max_length=200, validators=[no_null_characters])
+    name = models.CharField(
+        max_length=200,
+        validators=[no_null_characters],
+        help_text="A name for people to read.",
+    )
     config = models.JSONField(default=dict, blank=True)
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(
+        default=True, help_text="Whether events take this route."
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

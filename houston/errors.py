@@ -28,6 +28,11 @@ class StatusCode(enum.Enum):
     RATE_LIMITED = "RATE_LIMITED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
+    @property
+    def description(self) -> str:
+        """The meaning of the code, shown in the schema."""
+        return STATUS_DESCRIPTIONS[self]
+
 
 class FieldErrorCode(enum.Enum):
     """Why one input field was rejected, as reported in `errors[].code`."""
@@ -50,6 +55,53 @@ class FieldErrorCode(enum.Enum):
     PASSWORD_TOO_SIMILAR = "PASSWORD_TOO_SIMILAR"
     PASSWORD_TOO_COMMON = "PASSWORD_TOO_COMMON"
     PASSWORD_ENTIRELY_NUMERIC = "PASSWORD_ENTIRELY_NUMERIC"
+
+    @property
+    def description(self) -> str:
+        """The meaning of the code, shown in the schema."""
+        return FIELD_ERROR_DESCRIPTIONS[self]
+
+
+STATUS_DESCRIPTIONS = {
+    StatusCode.OK: "The operation took effect.",
+    StatusCode.INVALID_INPUT: "At least one argument is invalid; see `errors`.",
+    StatusCode.INVALID_CREDENTIALS: "The email address or password is wrong.",
+    StatusCode.NOT_AUTHENTICATED: "No credentials were sent.",
+    StatusCode.INVALID_TOKEN: "The token, API key or link is invalid or used.",
+    StatusCode.TOKEN_EXPIRED: "The token or link has expired.",
+    StatusCode.EMAIL_NOT_CONFIRMED: "The caller must confirm their address first.",
+    StatusCode.PERMISSION_DENIED: "The caller's role does not allow this.",
+    StatusCode.NOT_FOUND: "The target does not exist or is not visible.",
+    StatusCode.ORGANIZATION_HEADER_REQUIRED: "The `Organization` header is missing.",
+    StatusCode.ORGANIZATION_MISMATCH: (
+        "The `Organization` header names another organization."
+    ),
+    StatusCode.LAST_OWNER: "The change would leave an organization without an Owner.",
+    StatusCode.CONFLICT: "The target's state or dependants do not allow this.",
+    StatusCode.RATE_LIMITED: "Too many requests; see `retryAfter`.",
+    StatusCode.INTERNAL_SERVER_ERROR: "An unexpected error, logged under a request ID.",
+}
+
+FIELD_ERROR_DESCRIPTIONS = {
+    FieldErrorCode.REQUIRED: "A value is required.",
+    FieldErrorCode.INVALID: "The value is not valid.",
+    FieldErrorCode.INVALID_TYPE: "The value has the wrong JSON type.",
+    FieldErrorCode.INVALID_CHOICE: "The value is not one of the allowed choices.",
+    FieldErrorCode.MAX_LENGTH: "The text is too long.",
+    FieldErrorCode.MIN_VALUE: "The number is below the minimum.",
+    FieldErrorCode.MAX_VALUE: "The number is above the maximum.",
+    FieldErrorCode.MAX_ITEMS: "The list or map has too many entries.",
+    FieldErrorCode.NULL_CHARACTERS: "The text contains NUL characters.",
+    FieldErrorCode.UNIQUE: "Another object already has this value.",
+    FieldErrorCode.UNKNOWN_FIELD: "The key is not defined for this destination.",
+    FieldErrorCode.NOT_FOUND: "No object with this ID is visible to the caller.",
+    FieldErrorCode.PATTERN_MISMATCH: "The text does not have the expected format.",
+    FieldErrorCode.DEPRECATED: "The destination was removed from the catalog.",
+    FieldErrorCode.PASSWORD_TOO_SHORT: "The password has fewer than 8 characters.",
+    FieldErrorCode.PASSWORD_TOO_SIMILAR: "The password is close to the email or name.",
+    FieldErrorCode.PASSWORD_TOO_COMMON: "The password is a commonly used one.",
+    FieldErrorCode.PASSWORD_ENTIRELY_NUMERIC: "The password has only digits.",
+}
 
 
 # Django's own validation codes, by the field error code they are reported as.
@@ -94,6 +146,19 @@ class HoustonError(Exception):
     def payload_fields(self) -> dict:
         """Return extra fields for the failed payload, by attribute name."""
         return {}
+
+
+class RateLimited(HoustonError):
+    """Too many requests; `retry_after` is the wait in seconds."""
+
+    code = StatusCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def payload_fields(self) -> dict:
+        return {"retry_after": self.retry_after}
 
 
 class NotAuthenticated(HoustonError):

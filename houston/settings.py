@@ -45,6 +45,23 @@ if not FIELD_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# HTTPS in production. Behind a proxy that terminates TLS, set
+# SECURE_PROXY_SSL_HEADER=true so that Django trusts its X-Forwarded-Proto,
+# and make sure the proxy always sets that header.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# Strict Transport Security for a year once HTTPS is in place. Set
+# SECURE_HSTS_SECONDS=0 to turn it off while trying HTTPS out, because
+# browsers remember it.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+
 PORT = env.int("PORT", default=8000)
 
 # Absolute address of this server, used to build the links sent by mail.
@@ -158,7 +175,7 @@ DEFAULT_FROM_EMAIL = env.str(
 
 GRAPHENE = {
     "SCHEMA": "houston.schema.schema",
-    "MIDDLEWARE": [],
+    "MIDDLEWARE": ["houston.graphql.middleware.ArgumentLimitsMiddleware"],
 }
 
 GRAPHQL_JWT = {
@@ -173,8 +190,32 @@ GRAPHQL_JWT = {
     "JWT_DECODE_HANDLER": "accounts.tokens.token_decode",
 }
 
-# GraphiQL in the browser at /graphql.
+# GraphiQL in the browser at /graphql, and schema introspection, which
+# GraphiQL needs. Both are off in production unless turned on.
 GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=DEBUG)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=GRAPHIQL_ENABLED)
+
+# Limits on one GraphQL request. Larger requests are rejected before they
+# run, so a client cannot make the server parse or resolve without bound.
+GRAPHQL_MAX_BODY_SIZE = 256 * 1024  # bytes; larger bodies get status 413
+GRAPHQL_MAX_TOKENS = 5000  # lexical tokens in the query document
+GRAPHQL_MAX_DEPTH = 10  # nested selection levels, introspection excepted
+GRAPHQL_MAX_ALIASES = 20  # aliased fields per operation
+GRAPHQL_MAX_LIST_ITEMS = 100  # items in one list argument
+# Mutations per caller (user, API key, or client address when anonymous),
+# as "<count>/<s|m|h|d>". Operations not listed use GRAPHQL_MUTATION_RATE.
+GRAPHQL_MUTATION_RATE = "60/m"
+GRAPHQL_MUTATION_RATES = {
+    "createNewUser": "10/h",
+    "resendConfirmation": "5/h",
+    "requestPasswordReset": "5/h",
+    "acceptInvitation": "10/h",
+}
+# Fields that may appear once per operation, so that aliases cannot turn
+# one request into many password guesses or sign-ups.
+GRAPHQL_SINGLE_USE_FIELDS = frozenset(
+    {"createToken", "createNewUser", "requestPasswordReset"}
+)
 
 # Accounts: while confirmation is required, an unconfirmed user may only sign
 # in, read their own account and ask for a new confirmation link.

@@ -15,14 +15,23 @@ class Organization(TimeStampedModel):
     """A group of users that shares control of clickstream pipelines."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, validators=[no_null_characters])
+    name = models.CharField(
+        max_length=200,
+        validators=[no_null_characters],
+        help_text="A name for people to read.",
+    )
     # TextField's max_length only reaches forms, so a validator enforces it.
     description = models.TextField(
         max_length=2000,
         blank=True,
         validators=[MaxLengthValidator(2000), no_null_characters],
+        help_text="What the organization is.",
     )
-    website = models.URLField(blank=True, validators=[no_null_characters])
+    website = models.URLField(
+        blank=True,
+        validators=[no_null_characters],
+        help_text="The organization's website.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
@@ -36,6 +45,13 @@ class Organization(TimeStampedModel):
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     USER = "user", "User"
+
+    @property
+    def description(self) -> str:
+        """What the role may do, shown in the schema."""
+        if self is Role.OWNER:
+            return "Full control, including members, roles and API keys."
+        return "Reads the organization and edits its pipelines."
 
 
 class Membership(TimeStampedModel):
@@ -93,7 +109,9 @@ class Invitation(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(validators=[no_null_characters])
+    email = models.EmailField(
+        validators=[no_null_characters], help_text="The invited address."
+    )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,7 +120,9 @@ class Invitation(TimeStampedModel):
         blank=True,
         related_name="invitations_sent",
     )
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(
+        default=timezone.now, help_text="When the newest link was mailed."
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,7 +131,9 @@ class Invitation(TimeStampedModel):
         blank=True,
         related_name="invitations_accepted",
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an Owner revoked it."
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -155,7 +177,11 @@ class ApiKey(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="api_keys"
     )
-    name = models.CharField(max_length=200, validators=[no_null_characters])
+    name = models.CharField(
+        max_length=200,
+        validators=[no_null_characters],
+        help_text="What the key is for.",
+    )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
     prefix = models.CharField(max_length=16, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
@@ -166,8 +192,12 @@ class ApiKey(TimeStampedModel):
         blank=True,
         related_name="api_keys_created",
     )
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a request last used it, to the minute."
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an Owner revoked it."
+    )
 
     # How often last_used_at is written, so that a busy key does not cost a
     # database write per request.

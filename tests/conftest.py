@@ -37,8 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Start and end each test with an empty cache, which contains the sign-in
-    failure counters. With Redis this empties the whole database number that
-    CACHE_URL names, so each test run needs its own."""
+    failure counters and the rate limits. With Redis this empties the whole
+    database number that CACHE_URL names, so each test run needs its own."""
     cache.clear()
     yield
     cache.clear()
@@ -118,6 +118,14 @@ def mailed_token(message, route: str) -> str:
     match = re.search(rf"/accounts/{route}/([^/\s]+)/", message.body)
     assert match, message.body
     return match.group(1)
+
+
+def bad_text_code(text: str, limit: int = 2048) -> str:
+    """Return the code a malformed token or password argument gets: text
+    that breaks the argument limits is INVALID_INPUT before any check."""
+    if "\x00" in text or len(text) > limit:
+        return "INVALID_INPUT"
+    return "INVALID_TOKEN"
 
 
 def error_codes(body: dict) -> list[str]:

@@ -24,23 +24,30 @@ print(settings.DEBUG)
 """
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "kX9-2vQp7LmZ4tRw8yNc3bHj6dFs1aGe5uKo0iTq-WxYzPvB7nM4",
+    "JWT_SECRET_KEY": "Jw3-8mQz1vLp6tRy4cNb9hKd2fSa7gEu0oIx5TqWzYvPnB3kM8",
+    "FIELD_ENCRYPTION_KEYS": FERNET_KEY,
+    "ALLOWED_HOSTS": "houston.example.com",
+}
+
+
 def load_settings(**environment) -> subprocess.CompletedProcess:
+    return run_python(["-c", PRINT_SETTINGS], environment)
+
+
+def run_python(arguments, environment) -> subprocess.CompletedProcess:
+    """Run Python in the project with only `environment` of Houston's
+    variables set."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key
-        not in {
-            "DEBUG",
-            "SECRET_KEY",
-            "JWT_SECRET_KEY",
-            "DATABASE_URL",
-            "EMAIL_URL",
-            "FIELD_ENCRYPTION_KEYS",
-        }
+        if key not in {*PRODUCTION, "DATABASE_URL", "EMAIL_URL", "GRAPHIQL_ENABLED"}
     }
     env.update(DJANGO_SETTINGS_MODULE="houston.settings", **environment)
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, *arguments],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -110,3 +117,35 @@ def test_invalid_database_url_fails_clearly(value):
 
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_production_passes_deploy_checks():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+PRINT_GRAPHIQL = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.GRAPHIQL_ENABLED, settings.GRAPHQL_INTROSPECTION)
+"""
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"DEBUG": "true"}, "True True"),
+        (PRODUCTION, "False False"),
+        ({**PRODUCTION, "GRAPHIQL_ENABLED": "true"}, "True True"),
+    ],
+)
+def test_graphiql_and_introspection_follow_debug(environment, expected):
+    result = run_python(["-c", PRINT_GRAPHIQL], environment)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -85,7 +85,3 @@ class TokenStatus(graphene.ObjectType):
         description="A JSON Web Token, sent as `Authorization: JWT <token>`."
     )
     decoded = graphene.Field(TokenClaims, description="The token's claims.")
-    retry_after = graphene.Int(
-        description="With code `RATE_LIMITED`: the seconds to wait before the "
-        "next attempt."
-    )

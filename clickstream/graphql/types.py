@@ -127,7 +127,8 @@ class ApplicationType(DjangoObjectType):
         description="One of analytics.js, server, analytics-android and analytics-ios.",
     )
     organization = graphene.Field(
-        graphene.NonNull("organizations.graphql.types.OrganizationType")
+        graphene.NonNull("organizations.graphql.types.OrganizationType"),
+        description="The organization it belongs to.",
     )
     integrations = graphene.List(
         graphene.NonNull(lambda: IntegrationType),
@@ -183,7 +184,8 @@ class ConnectionType(DjangoObjectType):
         "`revealSecrets` is true.",
     )
     organization = graphene.Field(
-        graphene.NonNull("organizations.graphql.types.OrganizationType")
+        graphene.NonNull("organizations.graphql.types.OrganizationType"),
+        description="The organization it belongs to.",
     )
     integrations = graphene.List(
         graphene.NonNull(lambda: IntegrationType),
@@ -239,8 +241,13 @@ class IntegrationType(DjangoObjectType):
     config_payload = graphene.Field(
         JSONObject, required=True, description="The destination's settings."
     )
-    application = graphene.Field(graphene.NonNull(ApplicationType))
-    connection = graphene.Field(graphene.NonNull(ConnectionType))
+    application = graphene.Field(
+        graphene.NonNull(ApplicationType), description="The source of the events."
+    )
+    connection = graphene.Field(
+        graphene.NonNull(ConnectionType),
+        description="The credentials the events are sent with.",
+    )
 
     class Meta:
         model = Integration

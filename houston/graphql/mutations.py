@@ -8,9 +8,12 @@ from houston.errors import (
     DJANGO_FIELD_ERROR_CODES,
     FieldErrorCode,
     HoustonError,
+    RateLimited,
     StatusCode,
 )
+from houston.graphql.limits import argument_problems
 from houston.graphql.types import FieldError, StatusMessage
+from houston.ratelimit import check_mutation_rate
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,11 @@ class StatusMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **arguments):
         try:
+            check_mutation_rate(info.context, info.field_name)
+            field = info.parent_type.fields[info.field_name]
+            problems = argument_problems(field, arguments)
+            if problems:
+                raise ValidationError(problems)
             return cls.perform(root, info, **arguments)
         except ValidationError as error:
             errors = list(field_errors(error, cls.error_paths))
@@ -47,6 +55,12 @@ class StatusMutation(graphene.Mutation):
             return cls.fail(StatusCode.INVALID_INPUT, summarize(errors), errors)
         except HoustonError as error:
             logger.info("%s failed with %s", cls.__name__, error.code.value)
+            if isinstance(error, RateLimited):
+                # The endpoint sends the longest wait as Retry-After.
+                request = info.context
+                request.retry_after = max(
+                    getattr(request, "retry_after", 0), error.retry_after
+                )
             errors = []
             if error.field is not None:
                 code = FieldErrorCode.INVALID
@@ -74,10 +88,6 @@ class StatusMutation(graphene.Mutation):
 
     @classmethod
     def fail(cls, code: StatusCode, message: str, errors: list[FieldError], **fields):
-        # An error may offer fields, such as retryAfter, that only some
-        # payload types have.
-        known = cls.Output._meta.fields
-        fields = {name: value for name, value in fields.items() if name in known}
         return cls.Output(
             success=False, code=code, message=message, id=None, errors=errors, **fields
         )

@@ -19,7 +19,9 @@ class FieldError(graphene.ObjectType):
         "concerns the input as a whole."
     )
     message = graphene.String(required=True, description="What is wrong.")
-    code = graphene.Field(FieldErrorCodeEnum, required=True)
+    code = graphene.Field(
+        FieldErrorCodeEnum, required=True, description="The kind of problem."
+    )
 
 
 class MutationStatus(graphene.Interface):
@@ -37,6 +39,10 @@ class MutationStatus(graphene.Interface):
         description="`OK` on success, otherwise the reason for the failure.",
     )
     id = graphene.ID(description="The object that was created or changed.")
+    retry_after = graphene.Int(
+        description="With code `RATE_LIMITED`: the seconds to wait before "
+        "trying again, also sent as the Retry-After header."
+    )
     errors = graphene.List(
         graphene.NonNull(FieldError),
         required=True,

@@ -1,16 +1,34 @@
+"""The /graphql endpoint.
+
+It follows the GraphQL over HTTP specification: POST with a JSON body, GET
+for queries only, `application/json` or `application/graphql-response+json`
+responses (see `houston.graphql.http`), and it bounds the size and cost of
+each request. Browsers that ask for HTML get GraphiQL while it is enabled.
+"""
+
 import json
 import logging
 import re
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, HttpResponseBadRequest
-from graphene_django.views import GraphQLView, HttpError
-from graphql import GraphQLError, GraphQLSyntaxError
+from django.http import HttpResponse
+from graphene_django.views import GraphQLView
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
 
 from accounts.authentication import authenticate_request
 from houston.errors import HoustonError, StatusCode
+from houston.graphql import http
+from houston.graphql.rules import oversized_variable_list, validation_rules
 
 logger = logging.getLogger(__name__)
 
@@ -18,110 +36,144 @@ logger = logging.getLogger(__name__)
 # that it cannot forge log lines or response headers.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
-# extensions.code of the errors returned before the query runs, by HTTP status.
-HTTP_ERROR_CODES = {
-    400: "BAD_REQUEST",
-    405: "METHOD_NOT_ALLOWED",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-}
 
+class RequestFailed(Exception):
+    """The document failed to parse or validate, or its variables are
+    invalid: GraphQL errors that end the request before execution."""
 
-def bad_request(message: str) -> HttpError:
-    return HttpError(HttpResponseBadRequest(message), message)
+    def __init__(self, errors: list[GraphQLError], code: str):
+        super().__init__(errors)
+        self.errors = errors
+        self.code = code
 
 
 class HoustonGraphQLView(GraphQLView):
-    """The /graphql endpoint: header authentication and masked errors."""
+    """The /graphql endpoint: header authentication, request limits and
+    masked errors."""
 
     def dispatch(self, request, *args, **kwargs):
         request.request_id = request_id_for(request)
-        self.graphiql = settings.GRAPHIQL_ENABLED
         try:
-            authenticate_request(request)
-            response = super().dispatch(request, *args, **kwargs)
+            response = self.handle(request)
+        except http.HttpProblem as problem:
+            response = self.problem_response(problem)
         except Exception as error:
-            # The base view handles the errors it expects. Anything else must
-            # not reach Django's technical error page.
-            response = HttpResponse(
-                json.dumps({"errors": [self.internal_error(error)]}),
+            # Anything unexpected must not reach Django's technical error
+            # page, which shows settings and source code.
+            response = self.json_response(
+                {"errors": [self.internal_error(error)]},
                 status=500,
-                content_type="application/json",
+                media_type=http.APPLICATION_JSON,
             )
         response["X-Request-ID"] = request.request_id
+        if retry_after := getattr(request, "retry_after", None):
+            response["Retry-After"] = str(retry_after)
         return response
 
-    def parse_body(self, request):
-        """Parse the body like the base view, with clear errors for bodies
-        that are too large, not UTF-8, or nested beyond Python's recursion
-        limit."""
-        try:
-            # Reading the body enforces Django's size limit.
-            request.body.decode("utf-8")
-        except RequestDataTooBig:
-            message = "The request body is too large."
-            raise HttpError(HttpResponse(message, status=413), message) from None
-        except UnicodeDecodeError:
-            raise bad_request("The request body is not valid UTF-8.") from None
-        try:
-            data = super().parse_body(request)
-        except RecursionError:
-            raise bad_request("The request body nests too deeply.") from None
-        return data
-
-    @staticmethod
-    def get_graphql_params(request, data):
-        try:
-            query, variables, operation_name, id_ = GraphQLView.get_graphql_params(
-                request, data
+    def handle(self, request):
+        if request.method not in ("GET", "POST"):
+            raise http.HttpProblem(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "Use GET for queries or POST for any operation.",
+                {"Allow": "GET, POST"},
             )
-        except RecursionError:
-            raise bad_request("The variables nest too deeply.") from None
-        if query is not None and not isinstance(query, str):
-            raise bad_request("The query must be a string.")
-        if variables is not None and not isinstance(variables, dict):
-            raise bad_request("The variables must be a JSON object.")
-        if operation_name is not None and not isinstance(operation_name, str):
-            raise bad_request("The operationName must be a string.")
-        return query, variables, operation_name, id_
+        if (
+            request.method == "GET"
+            and settings.GRAPHIQL_ENABLED
+            and http.wants_html(request)
+        ):
+            return self.render_graphiql(request, **self.graphiql_context())
 
-    def format_error(self, error):
+        media_type = http.response_media_type(request)
+        params = http.read_params(request)
+        authenticate_request(request)
+        try:
+            result = self.run(request, params)
+        except RequestFailed as failure:
+            # Without a data entry, the newer media type calls for 400.
+            status = 400 if media_type == http.GRAPHQL_RESPONSE_JSON else 200
+            errors = [
+                self.format_error(error, failure.code) for error in failure.errors
+            ]
+            return self.json_response({"errors": errors}, status, media_type)
+
+        body = {"data": result.data}
+        if result.errors:
+            body["errors"] = [self.format_error(error) for error in result.errors]
+        return self.json_response(body, 200, media_type)
+
+    def run(self, request, params: http.GraphQLParams) -> ExecutionResult:
+        schema = self.schema.graphql_schema
+        try:
+            document = parse(
+                params.query,
+                max_tokens=settings.GRAPHQL_MAX_TOKENS,
+                no_location=False,
+            )
+        except GraphQLSyntaxError as error:
+            raise RequestFailed([error], "GRAPHQL_PARSE_FAILED") from None
+
+        errors = validate(schema, document, validation_rules(), max_errors=20)
+        if errors:
+            raise RequestFailed(errors, "GRAPHQL_VALIDATION_FAILED")
+
+        operation = get_operation_ast(document, params.operation_name)
+        if operation is None:
+            raise RequestFailed(
+                [GraphQLError("Name the operation to run with 'operationName'.")],
+                "GRAPHQL_VALIDATION_FAILED",
+            )
+        if request.method == "GET" and operation.operation != OperationType.QUERY:
+            raise http.HttpProblem(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"A {operation.operation.value} must be sent with POST.",
+                {"Allow": "POST"},
+            )
+        oversized = oversized_variable_list(schema, operation, params.variables or {})
+        if oversized:
+            raise RequestFailed([GraphQLError(oversized)], "BAD_USER_INPUT")
+
+        result = execute(
+            schema,
+            document,
+            context_value=request,
+            variable_values=params.variables,
+            operation_name=params.operation_name,
+            middleware=self.get_middleware(request),
+        )
+        if (
+            result.data is None
+            and result.errors
+            and all(error.path is None for error in result.errors)
+        ):
+            # Variables that do not match their declared types.
+            raise RequestFailed(result.errors, "BAD_USER_INPUT")
+        return result
+
+    def format_error(self, error, code: str | None = None) -> dict:
         """Format one error for the response's top-level `errors`.
 
         Expected failures keep their message and carry `extensions.code`.
         Anything else is logged with its traceback and reported only as an
         internal error with the request id.
         """
-        if isinstance(error, HttpError):
-            status = error.response.status_code
-            return {
-                "message": error.message,
-                "extensions": {"code": HTTP_ERROR_CODES.get(status, "BAD_REQUEST")},
-            }
-
-        if isinstance(error, GraphQLError):
-            original = error.original_error
-            formatted = error.formatted
-            extensions = formatted.setdefault("extensions", {})
-            if isinstance(original, HoustonError):
-                formatted["message"] = original.message
-                extensions["code"] = original.code.value
-                return formatted
-            if error.path is None:
-                # Raised before execution: a syntax, validation or variable
-                # error in the request itself, whose message is safe to show.
-                extensions["code"] = (
-                    "GRAPHQL_PARSE_FAILED"
-                    if isinstance(error, GraphQLSyntaxError)
-                    else "GRAPHQL_VALIDATION_FAILED"
-                )
-                return formatted
-            if original is None:
-                return formatted
-
+        formatted = error.formatted
+        extensions = formatted.setdefault("extensions", {})
+        original = error.original_error
+        if isinstance(original, HoustonError):
+            formatted["message"] = original.message
+            extensions["code"] = original.code.value
+            return formatted
+        if code is not None:
+            extensions["code"] = code
+            return formatted
+        if original is None:
+            return formatted
         return self.internal_error(error)
 
-    def internal_error(self, error):
+    def internal_error(self, error) -> dict:
         request_id = self.request.request_id
         cause = getattr(error, "original_error", None) or error
         logger.error(
@@ -139,6 +191,48 @@ class HoustonGraphQLView(GraphQLView):
         if isinstance(error, GraphQLError) and error.path is not None:
             formatted["path"] = error.path
         return formatted
+
+    def problem_response(self, problem: http.HttpProblem) -> HttpResponse:
+        body = {
+            "errors": [
+                {"message": problem.message, "extensions": {"code": problem.code}}
+            ]
+        }
+        response = self.json_response(body, problem.status, http.APPLICATION_JSON)
+        for name, value in problem.headers.items():
+            response[name] = value
+        return response
+
+    @staticmethod
+    def json_response(body: dict, status: int, media_type: str) -> HttpResponse:
+        return HttpResponse(
+            json.dumps(body, separators=(",", ":")),
+            status=status,
+            content_type=f"{media_type}; charset=utf-8",
+        )
+
+    def graphiql_context(self) -> dict:
+        return {
+            "whatwg_fetch_version": self.whatwg_fetch_version,
+            "whatwg_fetch_sri": self.whatwg_fetch_sri,
+            "react_version": self.react_version,
+            "react_sri": self.react_sri,
+            "react_dom_sri": self.react_dom_sri,
+            "graphiql_version": self.graphiql_version,
+            "graphiql_sri": self.graphiql_sri,
+            "graphiql_css_sri": self.graphiql_css_sri,
+            "subscriptions_transport_ws_version": (
+                self.subscriptions_transport_ws_version
+            ),
+            "subscriptions_transport_ws_sri": self.subscriptions_transport_ws_sri,
+            "graphiql_plugin_explorer_version": self.graphiql_plugin_explorer_version,
+            "graphiql_plugin_explorer_sri": self.graphiql_plugin_explorer_sri,
+            "graphiql_plugin_explorer_css_sri": self.graphiql_plugin_explorer_css_sri,
+            "subscription_path": None,
+            "graphiql_header_editor_enabled": True,
+            "graphiql_should_persist_headers": False,
+            "graphiql_input_value_deprecation": False,
+        }
 
 
 def request_id_for(request) -> str:

@@ -127,13 +127,16 @@ class InvitationType(DjangoObjectType):
     id = graphene.ID(required=True, description="The invitation's public ID.")
     role = graphene.Field(RoleEnum, required=True, description="The offered role.")
     status = graphene.String(
-        required=True, description="pending, accepted, revoked or expired."
+        required=True, description="One of pending, accepted, revoked and expired."
     )
     invited_by = graphene.Field(UserSummary, description="The Owner who invited.")
     expires_at = graphene.DateTime(
         required=True, description="When the newest link stops working."
     )
-    organization = graphene.Field(graphene.NonNull(OrganizationType))
+    organization = graphene.Field(
+        graphene.NonNull(OrganizationType),
+        description="The organization it belongs to.",
+    )
 
     class Meta:
         model = Invitation
@@ -162,7 +165,10 @@ class ApiKeyType(DjangoObjectType):
     )
     role = graphene.Field(RoleEnum, required=True, description="The key's role.")
     created_by = graphene.Field(UserSummary, description="The Owner who made it.")
-    organization = graphene.Field(graphene.NonNull(OrganizationType))
+    organization = graphene.Field(
+        graphene.NonNull(OrganizationType),
+        description="The organization it belongs to.",
+    )
 
     class Meta:
         model = ApiKey

@@ -58,7 +58,10 @@ def test_eleventh_wrong_password_is_throttled(anonymous_api, caplog):
     assert f"Try again in {eleventh['retryAfter']} seconds" in eleventh["message"]
 
 
-def test_eleventh_aliased_attempt_is_throttled(anonymous_api):
+def test_eleventh_aliased_attempt_is_throttled(anonymous_api, settings):
+    # By default a request may call createToken once; lifting that limit
+    # shows that the failure counters alone stop aliased guesses too.
+    settings.GRAPHQL_SINGLE_USE_FIELDS = frozenset()
     UserFactory(email="target@example.com")
 
     data = anonymous_api.query(
@@ -184,12 +187,15 @@ def test_limits_are_settings(anonymous_api, settings):
         ("x" * 10_000, "wrong"),
     ],
 )
-def test_bad_input_counts_as_failure(anonymous_api, email, password):
+def test_malformed_credentials_rejected_before_checking(anonymous_api, email, password):
+    """Text that no account can have is rejected before the password check,
+    so it neither costs a hash nor counts as a guess."""
     UserFactory(email="target@example.com")
 
     codes = [attempt(anonymous_api, email, password)["code"] for _ in range(11)]
 
-    assert codes == ["INVALID_CREDENTIALS"] * 10 + ["RATE_LIMITED"]
+    assert codes == ["INVALID_INPUT"] * 11
+    assert attempt(anonymous_api, "target@example.com", PASSWORD)["code"] == "OK"
 
 
 def test_unknown_email_costs_one_hash(settings):
@@ -250,3 +256,16 @@ def test_client_address(settings, proxies, meta, expected):
     request = RequestFactory().post("/graphql", **meta)
 
     assert client_address(request) == expected
+
+
+def test_aliased_attempts_rejected_by_default(anonymous_api):
+    UserFactory(email="target@example.com")
+
+    body = anonymous_api.execute(
+        ALIASED_CREATE_TOKEN,
+        {"username": "target@example.com", "password": "wrong-password"},
+    )
+
+    assert "data" not in body
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "once per operation" in body["errors"][0]["message"]

@@ -153,7 +153,8 @@ def test_source_ids_are_unique(owner_api, organization):
     [
         ({"platform": "windows-phone"}, "platform", "INVALID_CHOICE"),
         ({"platform": ""}, "platform", "REQUIRED"),
-        ({"platform": "x" * 10_000}, "platform", "INVALID_CHOICE"),
+        ({"platform": "x" * 10_000}, "platform", "MAX_LENGTH"),
+        ({"platform": "windows" * 4}, "platform", "INVALID_CHOICE"),
         ({"name": ""}, "name", "REQUIRED"),
         ({"name": "x" * 10_000}, "name", "MAX_LENGTH"),
         ({"name": "a\x00b"}, "name", "NULL_CHARACTERS"),
@@ -176,7 +177,7 @@ def test_create_application_rejects_bad_input(
 def test_create_application_error_does_not_echo_input(owner_api, organization):
     payload = owner_api.mutate(
         CREATE_APPLICATION,
-        application_variables(organization, platform="<script>" * 1000),
+        application_variables(organization, platform="<script>" * 3),
     )
 
     assert "<script>" not in payload["message"]
@@ -276,11 +277,23 @@ def test_prototypes_share_aws_connection(member_api, catalog):
     assert all(p["integrationCode"].startswith("amazon-") for p in sharing)
 
 
-@pytest.mark.parametrize("code", ["unknown", "", "a\x00b", "x" * 10_000])
+@pytest.mark.parametrize("code", ["unknown", "", "UPPER", "x" * 64])
 def test_prototypes_unknown_code_is_empty(member_api, catalog, code):
     listed = member_api.query(PROTOTYPES, {"integrationCode": code})
 
     assert listed["clickstreamPrototypes"] == []
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("a\x00b", "NUL characters"), ("x" * 10_000, "at most 64 characters")],
+)
+def test_prototypes_reject_malformed_code(member_api, catalog, code, message):
+    body = member_api.execute(PROTOTYPES, {"integrationCode": code})
+
+    assert body["data"] is None
+    assert error_codes(body) == ["INVALID_INPUT"]
+    assert message in body["errors"][0]["message"]
 
 
 def test_prototypes_require_sign_in(anonymous_api, catalog):
@@ -386,7 +399,7 @@ def test_create_connection_fills_defaults(owner_api, organization, catalog):
             [("connectionPrototypeId", "INVALID")],
         ),
         ({"integrationCode": "nope"}, [("integrationCode", "NOT_FOUND")]),
-        ({"integrationCode": "a\x00b"}, [("integrationCode", "NOT_FOUND")]),
+        ({"integrationCode": "a\x00b"}, [("integrationCode", "NULL_CHARACTERS")]),
     ],
 )
 def test_create_connection_rejects_bad_input(

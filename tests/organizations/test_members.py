@@ -304,7 +304,7 @@ def test_set_role_rejects_unknown_role(owner_api, org_id, member):
         SET_ROLE, {"orgId": org_id, "userId": str(member.public_id), "role": "ADMIN"}
     )
 
-    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert Membership.objects.get(user=member).role == Role.USER
 
 
