@@ -185,3 +185,22 @@ def test_stranger_sees_no_connections(stranger_api, organization, aws_connection
     listed = stranger_api.query(CONNECTIONS, {"orgId": str(organization.public_id)})
 
     assert listed["connections"] == []
+
+
+def test_webhook_authorization_masked(owner_api, member_api, organization, catalog):
+    ConnectionFactory(
+        organization=organization,
+        name="Hook",
+        destination=destination("webhook"),
+        details={
+            "url": "https://hooks.example.com/events",
+            "authorization": "Bearer webhook-token-abcdef-9999",
+        },
+    )
+
+    (as_owner,) = owner_api.query(CONNECTIONS)["connections"]
+    (as_member,) = member_api.query(CONNECTIONS)["connections"]
+
+    assert as_owner["details"]["authorization"] == "********9999"
+    assert as_owner["revealed"]["authorization"] == "Bearer webhook-token-abcdef-9999"
+    assert as_member["details"] is None
