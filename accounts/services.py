@@ -16,7 +16,7 @@ from accounts import links, throttling
 from accounts.models import SignInAddress, User, normalize_email
 from accounts.signals import email_confirmed
 from accounts.tokens import token_issue
-from houston.errors import HoustonError, StatusCode
+from houston.errors import HoustonError, LastOwner, StatusCode
 from houston.mail import send_templated_mail
 from houston.validators import has_null_character
 from organizations.models import Membership, Organization, Role
@@ -44,8 +44,23 @@ class WrongPassword(HoustonError):
     default_message = "The password is incorrect."
 
 
-class LastOwner(HoustonError):
-    code = StatusCode.LAST_OWNER
+def account_validate(user: User, password: str, *, exclude=()) -> None:
+    """Check a new account's fields and password together.
+
+    Raises one ValidationError listing every invalid field, including each
+    password rule that the password breaks, so the caller sees every
+    problem at once.
+    """
+    errors = {}
+    try:
+        user.full_clean(exclude=["password", *exclude])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    problems = password_problems(password, user)
+    if problems:
+        errors["password"] = problems
+    if errors:
+        raise ValidationError(errors)
 
 
 def user_create(
@@ -67,17 +82,7 @@ def user_create(
         last_name=last_name.strip(),
         company=company.strip(),
     )
-    errors = {}
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as error:
-        errors.update(error.error_dict)
-    password_errors = password_problems(password, user)
-    if password_errors:
-        errors["password"] = password_errors
-    if errors:
-        raise ValidationError(errors)
-
+    account_validate(user, password)
     user.set_password(password)
     try:
         with transaction.atomic():

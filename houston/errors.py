@@ -177,10 +177,19 @@ class NotFound(HoustonError):
 
 
 class Conflict(HoustonError):
-    """The change would break objects that depend on the target."""
+    """The target's state, or objects that depend on it, rule the change
+    out."""
 
     code = StatusCode.CONFLICT
     default_message = "Other objects depend on this one."
+
+
+class LastOwner(HoustonError):
+    code = StatusCode.LAST_OWNER
+    default_message = (
+        "An organization must keep at least one Owner. Make another member an "
+        "Owner first, or delete the organization."
+    )
 
 
 class EmailNotConfirmed(HoustonError):

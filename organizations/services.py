@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from accounts.links import InvalidLink
 from accounts.models import User, normalize_email
-from accounts.services import password_problems
+from accounts.services import account_validate
 from accounts.tokens import token_issue
 from houston.errors import (
+    Conflict,
     FieldErrorCode,
-    HoustonError,
+    LastOwner,
     NotFound,
     PermissionDenied,
-    StatusCode,
 )
 from houston.ids import parse_uuid
 from houston.mail import send_templated_mail
@@ -30,18 +30,6 @@ from organizations import api_keys, invitations
 from organizations.models import ApiKey, Invitation, Membership, Organization, Role
 
 logger = logging.getLogger(__name__)
-
-
-class LastOwner(HoustonError):
-    code = StatusCode.LAST_OWNER
-    default_message = (
-        "An organization must keep at least one Owner. Make another member an "
-        "Owner first, or delete the organization."
-    )
-
-
-class Conflict(HoustonError):
-    code = StatusCode.CONFLICT
 
 
 @dataclass
@@ -427,17 +415,8 @@ def _account_for_invitation(
     user.email_confirmed = True
     user.email_confirmed_at = timezone.now()
 
-    errors = {}
-    try:
-        user.full_clean(exclude=["password", "email"])
-    except ValidationError as error:
-        errors.update(error.error_dict)
-    problems = password_problems(password, user)
-    if problems:
-        errors["password"] = problems
-    if errors:
-        raise ValidationError(errors)
-
+    # The address comes from the invitation, which checked it.
+    account_validate(user, password, exclude=["email"])
     user.set_password(password)
     user.save()
     return user

@@ -6,6 +6,7 @@ from accounts.graphql.types import (
     ProfileInput,
     TokenClaims,
     TokenStatus,
+    profile_arguments,
 )
 from houston.graphql.mutations import StatusMutation
 from houston.http import client_address
@@ -45,13 +46,8 @@ class CreateNewUser(StatusMutation):
 
     @classmethod
     def perform(cls, root, info, email, password, profile=None):
-        profile = profile or {}
         user = services.user_create(
-            email=email,
-            password=password,
-            first_name=profile.get("first_name") or "",
-            last_name=profile.get("last_name") or "",
-            company=profile.get("company") or "",
+            email=email, password=password, **profile_arguments(profile)
         )
         token, claims = tokens.token_issue(user)
         return cls.succeed(

@@ -47,6 +47,15 @@ PROFILE_ERROR_PATHS = {
 }
 
 
+def profile_arguments(profile) -> dict:
+    """Return a ProfileInput's values as service keyword arguments, with
+    empty strings for the names left out."""
+    profile = profile or {}
+    return {
+        name: profile.get(name) or "" for name in ("first_name", "last_name", "company")
+    }
+
+
 class ProfileInput(graphene.InputObjectType):
     """A user's profile."""
 

@@ -2,7 +2,12 @@ import graphene
 from django.core.exceptions import ValidationError
 
 from accounts.graphql.mutations import token_fields
-from accounts.graphql.types import PROFILE_ERROR_PATHS, ProfileInput, TokenStatus
+from accounts.graphql.types import (
+    PROFILE_ERROR_PATHS,
+    ProfileInput,
+    TokenStatus,
+    profile_arguments,
+)
 from houston.graphql.mutations import StatusMutation
 from houston.graphql.types import MutationStatus
 from houston.permissions import current_user
@@ -240,13 +245,8 @@ class AcceptInvitation(StatusMutation):
 
     @classmethod
     def perform(cls, root, info, token, password, profile=None):
-        profile = profile or {}
         acceptance = services.invitation_accept(
-            token=token,
-            password=password,
-            first_name=profile.get("first_name") or "",
-            last_name=profile.get("last_name") or "",
-            company=profile.get("company") or "",
+            token=token, password=password, **profile_arguments(profile)
         )
         if acceptance.token is None:
             return cls.succeed(
