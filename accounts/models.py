@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from houston.models import TimeStampedModel
-from houston.validators import no_null_characters
+from houston.validators import no_control_characters, no_null_characters
 
 
 def normalize_email(email: str) -> str:
@@ -64,19 +64,19 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         help_text="Given name.",
         max_length=150,
         blank=True,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
     )
     last_name = models.CharField(
         help_text="Family name.",
         max_length=150,
         blank=True,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
     )
     company = models.CharField(
         help_text="Company or team.",
         max_length=200,
         blank=True,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
     )
     email_confirmed = models.BooleanField(default=False)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,7 @@ from django.db import models
 
 from houston.fields import EncryptedJSONField
 from houston.models import TimeStampedModel
-from houston.validators import no_null_characters
+from houston.validators import no_control_characters, no_null_characters
 from organizations.models import Organization
 
 SOURCE_ID_ALPHABET = string.ascii_letters + string.digits + "_-"
@@ -68,7 +68,7 @@ class Application(TimeStampedModel):
     )
     name = models.CharField(
         max_length=200,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
         help_text="A name for people to read.",
     )
     platform = models.CharField(
@@ -311,7 +311,7 @@ class Connection(TimeStampedModel):
     )
     name = models.CharField(
         max_length=200,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
         help_text="A name for people to read.",
     )
     destination = models.ForeignKey(
@@ -376,7 +376,7 @@ class Integration(TimeStampedModel):
     )
     name = models.CharField(
         max_length=200,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
         help_text="A name for people to read.",
     )
     config = models.JSONField(default=dict, blank=True)

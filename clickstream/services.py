@@ -18,6 +18,7 @@ from clickstream.models import (
     Application,
     ClickstreamPrototype,
     Connection,
+    ConnectionPrototype,
     FieldType,
     Integration,
 )
@@ -25,6 +26,7 @@ from clickstream.validation import clean_payload
 from houston.errors import Conflict, FieldErrorCode, NotFound
 from houston.ids import parse_uuid
 from organizations.models import Organization
+from organizations.permissions import Action, can
 
 # At most this many integrations are named when a connection in use cannot
 # be deleted.
@@ -101,10 +103,16 @@ def connection_create(
     destination = _destination(integration_code)
     _check_not_deprecated(destination)
     prototype = destination.connection_prototype
-    if (
-        connection_prototype_id is not None
-        and parse_uuid(connection_prototype_id) != prototype.public_id
+    requested = parse_uuid(connection_prototype_id)
+    if connection_prototype_id is not None and (
+        requested is None
+        or not ConnectionPrototype.objects.filter(public_id=requested).exists()
     ):
+        raise NotFound(
+            "No connection prototype with this ID was found.",
+            field="connectionPrototypeId",
+        )
+    if requested is not None and requested != prototype.public_id:
         raise ValidationError(
             {
                 "connection_prototype_id": ValidationError(
@@ -145,9 +153,12 @@ def connection_update(
 ) -> Connection:
     """Rename a connection or change some of its details.
 
-    `details` is a patch (see the module docstring). A secret that is left
-    out, or sent back exactly as the API shows it masked, keeps its stored
-    value, so a form can send what it displayed.
+    `details` is a patch (see the module docstring). For a caller who may
+    read the details, a secret that is left out, or sent back exactly as the
+    API shows it masked, keeps its stored value, so a form can send what it
+    displayed. A caller who may not read them must send every secret again:
+    otherwise a User could point a connection at their own server and have
+    its stored secret sent there.
     """
     if name is not None:
         connection.name = name.strip()
@@ -156,7 +167,10 @@ def connection_update(
         connection.save(update_fields=["name", "updated_at"])
     else:
         fields = list(connection.connection_prototype.fields.all())
-        details = _patched(connection.details, details, fields)
+        keep_secrets = can(
+            actor, connection.organization, Action.READ_CONNECTION_DETAILS
+        )
+        details = _patched(connection.details, details, fields, keep_secrets)
         connection.details = _clean(connection, details, fields, path="details")
         connection.save()
     logger.info("User %s updated connection %s", actor.public_id, connection.public_id)
@@ -327,11 +341,13 @@ def _in_use_message(connection: Connection, integrations: list[Integration]) -> 
     )
 
 
-def _patched(stored: dict, patch, fields) -> dict:
+def _patched(stored: dict, patch, fields, keep_secrets: bool = True) -> dict:
     """Return the payload that results from applying `patch` to `stored`.
 
-    Stored keys that the prototype no longer defines are dropped. A password
-    sent back exactly as masked keeps its stored value.
+    Stored keys that the prototype no longer defines are dropped. With
+    `keep_secrets`, a password sent back exactly as masked keeps its stored
+    value; without it, stored passwords are dropped, so the patch must carry
+    them.
     """
     if not isinstance(patch, dict):
         # Left for clean_payload to reject with INVALID_TYPE.
@@ -342,6 +358,8 @@ def _patched(stored: dict, patch, fields) -> dict:
         for field in fields
         if field.field_type == FieldType.PASSWORD
     }
+    if not keep_secrets:
+        known -= secret
     merged = {key: value for key, value in stored.items() if key in known}
     for key, value in patch.items():
         old = merged.get(key)

@@ -97,7 +97,8 @@ def _clean_string(field: PrototypeField, value) -> str:
     if field.pattern and not re.fullmatch(field.pattern, value):
         # The value is not echoed: it may be a secret.
         raise ValidationError(
-            f"The value does not have the expected format. {field.help}".strip(),
+            f"{field.label} does not have the expected format. The field's "
+            "pattern and help are in clickstreamPrototypes.",
             code=FieldErrorCode.PATTERN_MISMATCH.value,
         )
     return value

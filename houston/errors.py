@@ -46,6 +46,7 @@ class FieldErrorCode(enum.Enum):
     MAX_VALUE = "MAX_VALUE"
     MAX_ITEMS = "MAX_ITEMS"
     NULL_CHARACTERS = "NULL_CHARACTERS"
+    CONTROL_CHARACTERS = "CONTROL_CHARACTERS"
     UNIQUE = "UNIQUE"
     UNKNOWN_FIELD = "UNKNOWN_FIELD"
     NOT_FOUND = "NOT_FOUND"
@@ -92,6 +93,7 @@ FIELD_ERROR_DESCRIPTIONS = {
     FieldErrorCode.MAX_VALUE: "The number is above the maximum.",
     FieldErrorCode.MAX_ITEMS: "The list or map has too many entries.",
     FieldErrorCode.NULL_CHARACTERS: "The text contains NUL characters.",
+    FieldErrorCode.CONTROL_CHARACTERS: "The text contains control characters.",
     FieldErrorCode.UNIQUE: "Another object already has this value.",
     FieldErrorCode.UNKNOWN_FIELD: "The key is not defined for this destination.",
     FieldErrorCode.NOT_FOUND: "No object with this ID is visible to the caller.",

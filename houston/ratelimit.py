@@ -28,19 +28,23 @@ def caller_key(request) -> str:
     return f"address:{client_address(request) or 'unknown'}"
 
 
-def check_mutation_rate(request, operation: str) -> None:
-    """Count one call of `operation` for the caller, or raise RateLimited."""
+def check_mutation_rate(request, operation: str, calls: int = 1) -> None:
+    """Count `calls` calls of `operation` for the caller, or raise
+    RateLimited as soon as one is over the limit."""
     rate = settings.GRAPHQL_MUTATION_RATES.get(
         operation, settings.GRAPHQL_MUTATION_RATE
     )
-    usage = get_usage(
-        request,
-        group=f"mutation:{operation}",
-        key=lambda group, request: caller_key(request),
-        rate=rate,
-        increment=True,
-    )
-    if usage is None or not usage["should_limit"]:
+    for _ in range(calls):
+        usage = get_usage(
+            request,
+            group=f"mutation:{operation}",
+            key=lambda group, request: caller_key(request),
+            rate=rate,
+            increment=True,
+        )
+        if usage is not None and usage["should_limit"]:
+            break
+    else:
         return
 
     # time_left is negative when the cache failed; the request is refused

@@ -29,10 +29,22 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-houston-development-key-do-not-deploy"
 
+# Signs JSON Web Tokens; an empty value falls back to SECRET_KEY. HS256
+# keys shorter than 32 bytes can be found by brute force, so production
+# refuses them.
+JWT_SECRET_KEY = env.str("JWT_SECRET_KEY", default="") or SECRET_KEY
+if not DEBUG and len(JWT_SECRET_KEY) < 32:
+    raise ImproperlyConfigured(
+        "JWT_SECRET_KEY, or SECRET_KEY when it is not set, must be at least 32 "
+        'characters long. Generate one with: python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))"'
+    )
+
 # Keys that encrypt connection secrets at rest, newest first: the first key
 # encrypts, every key decrypts. A fixed key is only acceptable on a
 # developer's machine, because anyone who has it can read the secrets of a
 # copy of the database. See docs/configuration.md for the rotation procedure.
+DEVELOPMENT_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC1kZXBsb3khISE="
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
@@ -41,7 +53,13 @@ if not FIELD_ENCRYPTION_KEYS:
             "or more Fernet keys separated by commas, or set DEBUG=true for "
             "local development."
         )
-    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC1kZXBsb3khISE="]
+    FIELD_ENCRYPTION_KEYS = [DEVELOPMENT_ENCRYPTION_KEY]
+elif not DEBUG and DEVELOPMENT_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS contains the development key, which is public. "
+        'Generate a key with: python -c "from cryptography.fernet import '
+        'Fernet; print(Fernet.generate_key().decode())"'
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -179,7 +197,7 @@ GRAPHENE = {
 }
 
 GRAPHQL_JWT = {
-    "JWT_SECRET_KEY": env.str("JWT_SECRET_KEY", default=SECRET_KEY),
+    "JWT_SECRET_KEY": JWT_SECRET_KEY,
     "JWT_ALGORITHM": "HS256",
     "JWT_VERIFY_EXPIRATION": True,
     "JWT_EXPIRATION_DELTA": timedelta(hours=24),
@@ -199,6 +217,7 @@ GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=GRAPHIQL_ENABL
 # run, so a client cannot make the server parse or resolve without bound.
 GRAPHQL_MAX_BODY_SIZE = 256 * 1024  # bytes; larger bodies get status 413
 GRAPHQL_MAX_TOKENS = 5000  # lexical tokens in the query document
+GRAPHQL_MAX_FIELDS = 300  # field selections written in the query document
 GRAPHQL_MAX_DEPTH = 10  # nested selection levels, introspection excepted
 GRAPHQL_MAX_ALIASES = 20  # aliased fields per operation
 GRAPHQL_MAX_LIST_ITEMS = 100  # items in one list argument

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from houston.models import TimeStampedModel
-from houston.validators import no_null_characters
+from houston.validators import no_control_characters, no_null_characters
 
 
 class Organization(TimeStampedModel):
@@ -17,7 +17,7 @@ class Organization(TimeStampedModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(
         max_length=200,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
         help_text="A name for people to read.",
     )
     # TextField's max_length only reaches forms, so a validator enforces it.
@@ -179,7 +179,7 @@ class ApiKey(TimeStampedModel):
     )
     name = models.CharField(
         max_length=200,
-        validators=[no_null_characters],
+        validators=[no_null_characters, no_control_characters],
         help_text="What the key is for.",
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)

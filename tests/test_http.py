@@ -473,3 +473,26 @@ def test_introspection_type_with_variables(client, settings):
 
     assert response.status_code == 200
     assert response.json() == {"data": {"__type": {"name": "Organization"}}}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Acme\r\nBcc: attacker@example.com", "Acme\x1b[31m", "Acme\u202eemca", "A\tB"],
+)
+def test_control_characters_in_name_rejected(client, owner, name):
+    before = Organization.objects.count()
+
+    payload = api_for(client, owner).mutate(CREATE_ORGANIZATION, {"name": name})
+
+    assert payload["code"] == "INVALID_INPUT"
+    assert payload["errors"] == [{"field": "name", "code": "CONTROL_CHARACTERS"}]
+    assert Organization.objects.count() == before
+
+
+def test_too_many_fields_rejected_before_validation(client):
+    query = "{ " + "me { id } " * 700 + "}"
+
+    error = only_error(post(client, {"query": query}))
+
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "1400 fields" in error["message"]

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import User
-from organizations.models import Organization
+from organizations.models import Invitation, Organization
 from tests.conftest import GraphQLClient, api_for
 from tests.factories import PASSWORD
 
@@ -120,3 +120,19 @@ def test_api_key_has_own_limit(
 
     assert owner_api.mutate(query, variables)["code"] == "RATE_LIMITED"
     assert owner_key_api.mutate(query, variables)["code"] == "OK"
+
+
+def test_added_users_count_as_add_calls(client, owner, organization, settings):
+    settings.GRAPHQL_MUTATION_RATES = {"addOrganizationUser": "5/m"}
+    query = """
+    mutation M($orgId: ID!, $users: [AddUserInput!]) {
+      updateOrganization(orgId: $orgId, addUsers: $users) { code }
+    }
+    """
+    api = api_for(client, owner, organization=organization.public_id)
+    users = [{"email": f"new{number}@example.com"} for number in range(6)]
+
+    payload = api.mutate(query, {"orgId": str(organization.public_id), "users": users})
+
+    assert payload["code"] == "RATE_LIMITED"
+    assert not Invitation.objects.exists()

@@ -149,3 +149,29 @@ def test_graphiql_and_introspection_follow_debug(environment, expected):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"JWT_SECRET_KEY": "x"}, "at least 32 characters"),
+        ({"JWT_SECRET_KEY": "", "SECRET_KEY": "short"}, "at least 32 characters"),
+        (
+            {"FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC1kZXBsb3khISE="},
+            "development key",
+        ),
+    ],
+)
+def test_production_refuses_weak_keys(overrides, message):
+    result = load_settings(**{**PRODUCTION, **overrides})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_empty_jwt_key_falls_back_to_secret_key():
+    result = load_settings(**{**PRODUCTION, "JWT_SECRET_KEY": ""})
+
+    engine, email_backend, jwt_uses_secret_key, debug = result.stdout.split()
+    assert result.returncode == 0, result.stderr
+    assert jwt_uses_secret_key == "True"

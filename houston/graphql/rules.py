@@ -2,7 +2,8 @@
 
 They run after GraphQL's standard rules, never in their place. Each limit
 is a setting: GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_ALIASES,
-GRAPHQL_SINGLE_USE_FIELDS and GRAPHQL_MAX_LIST_ITEMS.
+GRAPHQL_SINGLE_USE_FIELDS and GRAPHQL_MAX_LIST_ITEMS. GRAPHQL_MAX_FIELDS is
+checked with `count_fields` before validation starts.
 """
 
 import functools
@@ -31,6 +32,26 @@ from graphql import (
 logger = logging.getLogger(__name__)
 
 INTROSPECTION_FIELDS = {"__schema", "__type"}
+
+
+def count_fields(document) -> int:
+    """Return the number of field selections written in a document.
+
+    A fragment's fields count once, where the fragment is defined.
+    """
+    count = 0
+    pending = [
+        definition.selection_set
+        for definition in document.definitions
+        if getattr(definition, "selection_set", None) is not None
+    ]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                count += 1
+            if getattr(selection, "selection_set", None) is not None:
+                pending.append(selection.selection_set)
+    return count
 
 
 def validation_rules() -> list:

@@ -28,7 +28,11 @@ from graphql import (
 from accounts.authentication import authenticate_request
 from houston.errors import HoustonError, StatusCode
 from houston.graphql import http
-from houston.graphql.rules import oversized_variable_list, validation_rules
+from houston.graphql.rules import (
+    count_fields,
+    oversized_variable_list,
+    validation_rules,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +118,19 @@ class HoustonGraphQLView(GraphQLView):
         except GraphQLSyntaxError as error:
             raise RequestFailed([error], "GRAPHQL_PARSE_FAILED") from None
 
+        # Some standard rules take time that grows with the square of the
+        # number of fields, so a document with too many is refused first.
+        fields = count_fields(document)
+        if fields > settings.GRAPHQL_MAX_FIELDS:
+            raise RequestFailed(
+                [
+                    GraphQLError(
+                        f"The query selects {fields} fields; at most "
+                        f"{settings.GRAPHQL_MAX_FIELDS} are allowed."
+                    )
+                ],
+                "GRAPHQL_VALIDATION_FAILED",
+            )
         errors = validate(schema, document, validation_rules(), max_errors=20)
         if errors:
             raise RequestFailed(errors, "GRAPHQL_VALIDATION_FAILED")

@@ -106,6 +106,16 @@ class UpdateOrganization(StatusMutation):
         )
 
     @classmethod
+    def rate_limited_calls(cls, info, arguments) -> dict[str, int]:
+        # Each added user mails a notice or an invitation, as
+        # addOrganizationUser does, so each counts as one of its calls.
+        calls = super().rate_limited_calls(info, arguments)
+        added = len(arguments.get("add_users") or [])
+        if added:
+            calls["addOrganizationUser"] = added
+        return calls
+
+    @classmethod
     @organization_permission_required(_update_actions)
     def perform(cls, root, info, organization, delete=False, **arguments):
         actor = info.context.user

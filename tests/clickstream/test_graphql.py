@@ -396,6 +396,14 @@ def test_create_connection_fills_defaults(owner_api, organization, catalog):
         ({"name": "x" * 10_000}, [("name", "MAX_LENGTH")]),
         (
             {"connectionPrototypeId": str(uuid.uuid4())},
+            [("connectionPrototypeId", "NOT_FOUND")],
+        ),
+        (
+            {"connectionPrototypeId": "x"},
+            [("connectionPrototypeId", "NOT_FOUND")],
+        ),
+        (
+            {"connectionPrototypeId": str(catalog_id("connection", "aws"))},
             [("connectionPrototypeId", "INVALID")],
         ),
         ({"integrationCode": "nope"}, [("integrationCode", "NOT_FOUND")]),

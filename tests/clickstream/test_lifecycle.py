@@ -209,6 +209,58 @@ def test_update_connection_patch_keeps_left_out_secret(owner_api, aws_connection
     assert aws_connection.details == {**AWS_DETAILS, "region": "us-east-1"}
 
 
+def test_update_connection_user_must_resend_secret(member_api, aws_connection):
+    """A User cannot read the secret, so they cannot keep it while pointing
+    the connection elsewhere."""
+    stored = Connection.objects.values_list("secret_details", flat=True).get()
+
+    payload = member_api.mutate(
+        UPDATE_CONNECTION,
+        {
+            "connectionId": str(aws_connection.public_id),
+            "details": {"roleArn": "arn:aws:iam::999999999999:role/elsewhere"},
+        },
+    )
+
+    aws_connection.refresh_from_db()
+    assert payload["code"] == "INVALID_INPUT"
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("details.secretAccessKey", "REQUIRED")
+    ]
+    assert aws_connection.details == AWS_DETAILS
+    assert Connection.objects.values_list("secret_details", flat=True).get() == stored
+
+
+def test_update_connection_user_masked_value_is_not_the_secret(
+    member_api, organization, catalog
+):
+    connection = ConnectionFactory(organization=organization)
+    masked = mask_secret(connection.details["apiKey"])
+
+    member_api.mutate(
+        UPDATE_CONNECTION,
+        {"connectionId": str(connection.public_id), "details": {"apiKey": masked}},
+    )
+
+    connection.refresh_from_db()
+    assert connection.details["apiKey"] == masked
+
+
+def test_update_connection_user_sends_every_secret(member_api, aws_connection):
+    payload = member_api.mutate(
+        UPDATE_CONNECTION,
+        {
+            "connectionId": str(aws_connection.public_id),
+            "details": {"region": "us-east-1", "secretAccessKey": "u" * 40},
+        },
+    )
+
+    aws_connection.refresh_from_db()
+    assert payload["code"] == "OK"
+    assert aws_connection.details["secretAccessKey"] == "u" * 40
+    assert aws_connection.details["region"] == "us-east-1"
+
+
 def test_update_connection_masked_secret_keeps_value(owner_api, aws_connection):
     masked = mask_secret(AWS_DETAILS["secretAccessKey"])
 
