@@ -102,14 +102,19 @@ def organization_update(
             organization.full_clean()
             organization.save()
 
-        email_errors = {}
+        add_errors = {}
         for position, entry in enumerate(changes.add_users):
             try:
-                _add_member(actor, organization, entry["email"], entry["role"])
+                role = _clean_role(entry.get("role"))
             except ValidationError as error:
-                email_errors[f"add_users.{position}.email"] = error.error_list
-        if email_errors:
-            raise ValidationError(email_errors)
+                add_errors[f"add_users.{position}.role"] = error.error_list
+                continue
+            try:
+                _add_member(actor, organization, entry["email"], role)
+            except ValidationError as error:
+                add_errors[f"add_users.{position}.email"] = error.error_list
+        if add_errors:
+            raise ValidationError(add_errors)
 
         for position, entry in enumerate(changes.set_roles):
             field_path = f"setRoles.{position}.userId"
@@ -147,6 +152,10 @@ def member_add(*, actor, organization: Organization, email: str, role: Role):
     other address gets an invitation link, which creates or confirms the
     account when it is accepted. Returns the Membership or the Invitation.
     """
+    try:
+        role = _clean_role(role)
+    except ValidationError as error:
+        raise ValidationError({"role": error.error_list}) from None
     with transaction.atomic():
         organization = _lock(organization)
         try:
@@ -210,6 +219,22 @@ def _add_confirmed_user(actor, organization, user, role) -> Membership:
         organization.public_id,
     )
     return membership
+
+
+def _clean_role(role) -> Role:
+    """Return `role` as a Role, or raise ValidationError.
+
+    GraphQL passes an explicit null where the argument's default would
+    apply, and the database rejects a null role with an IntegrityError.
+    """
+    if role is None:
+        raise ValidationError("Choose the role OWNER or USER.", code="required")
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError(
+            "Choose the role OWNER or USER.", code="invalid_choice"
+        ) from None
 
 
 def _clean_email(email: str) -> str:

@@ -1,9 +1,11 @@
 import json
+import os
 import re
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from accounts.tokens import token_issue
 from clickstream.catalog import load_catalog, sync_catalog
@@ -15,6 +17,22 @@ from tests.factories import (
     UserFactory,
     make_api_key,
 )
+
+# Hypothesis profiles, chosen with the HYPOTHESIS_PROFILE environment
+# variable. "ci", the default, draws the same examples on every run, seeded
+# from the test function, so that a failure in CI comes from a change in the
+# code and reproduces on any machine. The examples change with the test
+# function, hypothesis or Python. Without an example database, no run
+# replays the failures of earlier runs on the same machine. "thorough"
+# draws 300 new examples per test on each run, to look for bugs, and prints
+# a @reproduce_failure line for each failure.
+hypothesis_settings.register_profile(
+    "ci", max_examples=40, derandomize=True, database=None, deadline=None
+)
+hypothesis_settings.register_profile(
+    "thorough", max_examples=300, database=None, deadline=None, print_blob=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -148,6 +148,9 @@ def test_graphiql_off_answers_json(client, settings):
         ('[{"query": "{ __typename }"}]', "Batched requests"),
         ("null", "must be a JSON object"),
         ("not json", "not valid JSON"),
+        ('{"query": "{ __typename }", "variables": {"x": "\\ud800"}}', "surrogate"),
+        ('{"query": "{ __typename }", "variables": {"\\udfff": 1}}', "surrogate"),
+        ('{"query": "{ __typename }", "extensions": {"x": ["a\\udc00"]}}', "surrogate"),
         ("{", "not valid JSON"),
         (b"\xff\xfe", "not valid UTF-8"),
     ],
@@ -159,6 +162,42 @@ def test_malformed_body_is_bad_request(client, body, message):
     assert response.status_code == 400
     assert message in error["message"]
     assert error["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_surrogate_pair_escape_accepted(client):
+    # Clients that escape every non-ASCII character send emoji as a pair.
+    body = '{"query": "{ __typename }", "variables": {"x": "\\ud83d\\ude80"}}'
+
+    response = post(client, body)
+
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_unpaired_surrogate_in_get_variables(client):
+    response = client.get(
+        "/graphql", {"query": "{ __typename }", "variables": '{"x": "\\ud800"}'}
+    )
+
+    assert response.status_code == 400
+    assert "surrogate" in only_error(response)["message"]
+
+
+def test_unpaired_surrogate_password_rejected(client, owner):
+    # The password hasher encodes the password as UTF-8, which fails on an
+    # unpaired surrogate.
+    body = json.dumps(
+        {
+            "query": "mutation M($u: String!, $p: String!) "
+            "{ createToken(username: $u, password: $p) { code } }",
+            "variables": {"u": owner.email, "p": "secret\ud800"},
+        }
+    )
+
+    response = post(client, body)
+
+    assert response.status_code == 400
+    assert only_error(response)["extensions"]["code"] == "BAD_REQUEST"
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,21 @@ and an `errors` list, and only malformed HTTP requests get 4xx statuses.
 """
 
 import json
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
+
+# A \u escape of a UTF-16 surrogate code point (U+D800 to U+DFFF). JSON text
+# may escape a character outside the Basic Multilingual Plane as a pair of
+# them, which decodes to one character. An unpaired one decodes to a string
+# that cannot be encoded as UTF-8, which the database, the password hashers
+# and the logs all fail on.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class HttpProblem(Exception):
@@ -136,9 +145,33 @@ def _too_large(limit: int) -> HttpProblem:
 
 def _decode_json(text: str, what: str):
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except (ValueError, RecursionError):
         raise bad_request(f"The {what} is not valid JSON.") from None
+    if SURROGATE_ESCAPE.search(text) and _contains_surrogate(data):
+        raise bad_request(
+            f"The {what} contains an unpaired surrogate escape such as "
+            "\\ud800, which is not a Unicode character."
+        )
+    return data
+
+
+def _contains_surrogate(data) -> bool:
+    """Return whether any string or key in decoded JSON contains a
+    surrogate code point. Walks without recursion, because the JSON may be
+    nested as deep as the decoder allows."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _params(data: dict) -> GraphQLParams:

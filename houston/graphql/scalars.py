@@ -32,15 +32,20 @@ class JSONObject(graphene.Scalar):
 
 
 def _decode(text: str):
-    """Decode JSON text, leaving text that is not JSON as it is.
+    """Decode JSON text, leaving text that is not JSON, or is JSON null, as
+    it is.
 
     The services reject anything but an object with an error on the field,
-    so undecodable text is reported the same way as a wrong type.
+    so undecodable text is reported the same way as a wrong type. The text
+    `null` stays text because GraphQL checks that a required argument is
+    not null before this runs, so a null from here would fail later, inside
+    execution.
     """
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (ValueError, RecursionError):
         return text
+    return text if value is None else value
 
 
 class JSONValue(graphene.Scalar):

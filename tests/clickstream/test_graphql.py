@@ -70,6 +70,15 @@ mutation CreateIntegration($appId: ID!, $connectionId: ID!) {
 }
 """
 
+# A string literal that holds JSON null, where an object is required.
+CREATE_CONNECTION_NULL_TEXT = """
+mutation CreateConnection($orgId: ID!) {
+  createConnection(integrationCode: "acquisio", details: "null", orgId: $orgId) {
+    success code errors { field code }
+  }
+}
+"""
+
 APPLICATIONS = """
 query Applications($orgId: ID, $appId: ID) {
   applications(orgId: $orgId, appId: $appId) {
@@ -393,6 +402,7 @@ def test_create_connection_fills_defaults(owner_api, organization, catalog):
         ),
         ({"details": "not json"}, [("details", "INVALID_TYPE")]),
         ({"details": "[1, 2]"}, [("details", "INVALID_TYPE")]),
+        ({"details": "null"}, [("details", "INVALID_TYPE")]),
         ({"name": "x" * 10_000}, [("name", "MAX_LENGTH")]),
         (
             {"connectionPrototypeId": str(uuid.uuid4())},
@@ -420,6 +430,16 @@ def test_create_connection_rejects_bad_input(
     assert payload["success"] is False
     assert payload["code"] in {"INVALID_INPUT", "NOT_FOUND"}
     assert [(e["field"], e["code"]) for e in payload["errors"]] == errors
+    assert not Connection.objects.exists()
+
+
+def test_create_connection_rejects_null_text_literal(owner_api, organization, catalog):
+    payload = owner_api.mutate(
+        CREATE_CONNECTION_NULL_TEXT, {"orgId": str(organization.public_id)}
+    )
+
+    assert payload["code"] == "INVALID_INPUT"
+    assert payload["errors"] == [{"field": "details", "code": "INVALID_TYPE"}]
     assert not Connection.objects.exists()
 
 

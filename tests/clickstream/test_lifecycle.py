@@ -333,6 +333,7 @@ def test_update_connection_drops_keys_no_longer_defined(owner_api, aws_connectio
         ({"details": {"extra": "x"}}, [("details.extra", "UNKNOWN_FIELD")]),
         ({"details": {"extra": None}}, [("details.extra", "UNKNOWN_FIELD")]),
         ({"details": "[1]"}, [("details", "INVALID_TYPE")]),
+        ({"details": "null"}, [("details", "INVALID_TYPE")]),
         ({"name": ""}, [("name", "REQUIRED")]),
         ({"name": "x" * 10_000}, [("name", "MAX_LENGTH")]),
         (

@@ -193,6 +193,23 @@ def test_add_user_rejects_bad_email(owner_api, org_id, email, code):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("has_account", [True, False])
+def test_add_user_rejects_null_role(owner_api, org_id, has_account):
+    # GraphQL lets a client send null for an argument that has a default.
+    email = UserFactory().email if has_account else "new.person@example.com"
+    before = snapshot()
+
+    payload = owner_api.mutate(
+        ADD_USER, {"orgId": org_id, "email": email, "role": None}
+    )
+
+    assert payload["code"] == "INVALID_INPUT"
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("role", "REQUIRED")
+    ]
+    assert snapshot() == before
+
+
 def test_add_user_denied_to_user_role(member_api, org_id):
     before = snapshot()
 
@@ -460,6 +477,27 @@ def test_update_reports_bad_added_email(owner_api, org_id):
 
     assert payload["code"] == "INVALID_INPUT"
     assert [e["field"] for e in payload["errors"]] == ["addUsers.1.email"]
+    assert snapshot() == before
+
+
+def test_update_reports_null_added_role(owner_api, org_id):
+    before = snapshot()
+
+    payload = owner_api.mutate(
+        UPDATE,
+        {
+            "orgId": org_id,
+            "addUsers": [
+                {"email": "ok@example.com"},
+                {"email": UserFactory().email, "role": None},
+            ],
+        },
+    )
+
+    assert payload["code"] == "INVALID_INPUT"
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("addUsers.1.role", "REQUIRED")
+    ]
     assert snapshot() == before
 
 
