@@ -40,12 +40,15 @@ def clean_payload(payload, fields: Iterable[PrototypeField], *, path: str) -> di
     Raises ValidationError with one entry per problem.
     """
     if not isinstance(payload, dict):
+        message = "Expected a JSON object."
+        if isinstance(payload, str):
+            # The JSONObject scalar leaves text that does not decode as it is.
+            message = (
+                "Expected a JSON object. The string given is not valid JSON, "
+                "or nests deeper than it may."
+            )
         raise ValidationError(
-            {
-                path: ValidationError(
-                    "Expected a JSON object.", code=FieldErrorCode.INVALID_TYPE.value
-                )
-            }
+            {path: ValidationError(message, code=FieldErrorCode.INVALID_TYPE.value)}
         )
 
     fields = list(fields)

@@ -99,7 +99,7 @@ def read_params(request) -> GraphQLParams:
         data = dict(request.GET.items())
         for key in ("variables", "extensions"):
             if data.get(key):
-                data[key] = _decode_json(data[key], key)
+                data[key] = _decode_json(data[key], f"'{key}' parameter")
     else:
         data = _read_body(request)
     return _params(data)
@@ -147,7 +147,9 @@ def _decode_json(text: str, what: str):
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        raise bad_request(f"The {what} is not valid JSON.") from None
+        raise bad_request(
+            f"The {what} is not valid JSON, or nests deeper than it may."
+        ) from None
     if SURROGATE_ESCAPE.search(text) and _contains_surrogate(data):
         raise bad_request(
             f"The {what} contains an unpaired surrogate escape such as "

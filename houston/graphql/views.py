@@ -137,10 +137,13 @@ class HoustonGraphQLView(GraphQLView):
 
         operation = get_operation_ast(document, params.operation_name)
         if operation is None:
-            raise RequestFailed(
-                [GraphQLError("Name the operation to run with 'operationName'.")],
-                "GRAPHQL_VALIDATION_FAILED",
-            )
+            message = "Name the operation to run with 'operationName'."
+            if params.operation_name:
+                message = (
+                    f"The document has no operation named "
+                    f"'{params.operation_name[:100]}'."
+                )
+            raise RequestFailed([GraphQLError(message)], "GRAPHQL_VALIDATION_FAILED")
         if request.method == "GET" and operation.operation != OperationType.QUERY:
             raise http.HttpProblem(
                 405,
@@ -215,7 +218,8 @@ class HoustonGraphQLView(GraphQLView):
                 {"message": problem.message, "extensions": {"code": problem.code}}
             ]
         }
-        response = self.json_response(body, problem.status, http.APPLICATION_JSON)
+        media_type = http.response_media_type(self.request)
+        response = self.json_response(body, problem.status, media_type)
         for name, value in problem.headers.items():
             response[name] = value
         return response
