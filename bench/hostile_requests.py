@@ -146,6 +146,12 @@ def hostile_requests(session: Session) -> list[HostileRequest]:
             graphql_body("{ " + aliases + " }"),
         ),
         HostileRequest(
+            "1,400 field selections",
+            400,
+            "GRAPHQL_VALIDATION_FAILED",
+            graphql_body("{ " + "me { id } " * 700 + "}"),
+        ),
+        HostileRequest(
             "fragments spread 2^40 times",
             200,
             None,
@@ -363,7 +369,7 @@ def server_environment(directory: str) -> dict:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CACHE_URL"}
+        if key not in {"DATABASE_URL", "CACHE_URL", "JWT_SECRET_KEY"}
     }
     environment.update(
         DEBUG="false",
@@ -372,6 +378,10 @@ def server_environment(directory: str) -> dict:
         DATABASE_URL=f"sqlite:///{directory}/bench.sqlite3",
         EMAIL_CONFIRMATION_REQUIRED="false",
         LOG_LEVEL="WARNING",
+        # runserver speaks plain HTTP, so production's redirect to HTTPS and
+        # the rules tied to it stay off.
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
     )
     return environment
 
