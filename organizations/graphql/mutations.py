@@ -17,6 +17,15 @@ from organizations.models import Invitation
 from organizations.permissions import Action, organization_permission_required
 from organizations.selectors import find_api_key, find_invitation
 
+# Passes the invitation named by `invitationId` to `perform`, after the
+# checks of organization_permission_required.
+manages_invitation = organization_permission_required(
+    Action.MANAGE_MEMBERS,
+    argument="invitation_id",
+    lookup=find_invitation,
+    keyword="invitation",
+)
+
 
 class AddUserInput(graphene.InputObjectType):
     """A user to add to an organization."""
@@ -277,12 +286,7 @@ class ResendInvitation(StatusMutation):
         invitation_id = graphene.ID(required=True, description="The invitation.")
 
     @classmethod
-    @organization_permission_required(
-        Action.MANAGE_MEMBERS,
-        argument="invitation_id",
-        lookup=find_invitation,
-        keyword="invitation",
-    )
+    @manages_invitation
     def perform(cls, root, info, invitation):
         services.invitation_resend(actor=info.context.user, invitation=invitation)
         return cls.succeed("Invitation sent again.", id=invitation.public_id)
@@ -295,12 +299,7 @@ class RevokeInvitation(StatusMutation):
         invitation_id = graphene.ID(required=True, description="The invitation.")
 
     @classmethod
-    @organization_permission_required(
-        Action.MANAGE_MEMBERS,
-        argument="invitation_id",
-        lookup=find_invitation,
-        keyword="invitation",
-    )
+    @manages_invitation
     def perform(cls, root, info, invitation):
         services.invitation_revoke(actor=info.context.user, invitation=invitation)
         return cls.succeed("Invitation revoked.", id=invitation.public_id)
