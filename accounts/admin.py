@@ -82,7 +82,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["resend_confirmation", "deactivate"]
 
     def get_inlines(self, request, obj):
-        # The add page only asks for an address and a password.
+        # The add page only requests an address and a password.
         return self.inlines if obj is not None else []
 
     def get_queryset(self, request):

@@ -2,7 +2,7 @@
 
 The GraphQL endpoint ignores the session cookie that the admin uses. A
 browser sends cookies to any site's forms, so accepting them would expose the
-API to cross-site request forgery; a header is only sent by code that holds
+API to cross-site request forgery. A header is only sent by code that has
 the token.
 """
 
@@ -23,7 +23,7 @@ def authenticate_request(request) -> None:
     `ApiKeyPrincipal` acting in the key's organization. Without the header
     the request is anonymous. When the header is present
     but its credentials fail, the request is also anonymous and
-    `request.authentication_error` holds the reason, which operations that
+    `request.authentication_error` contains the reason, which operations that
     need a signed-in user report.
     """
     request.user = AnonymousUser()

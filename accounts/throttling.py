@@ -15,7 +15,7 @@ does not switch the throttle off.
 Accounts are keyed by the normalised address that was typed, whether or not
 it has an account, so a throttled unknown address looks the same as a
 throttled real one. Anyone can lock an account out for one window by
-failing on purpose; a correct password does not get past the lock, because
+failing on purpose. A correct password does not get past the lock, because
 that would let an attacker tell when a guess is right.
 """
 

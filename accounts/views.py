@@ -13,7 +13,7 @@ from houston.errors import HoustonError
 def confirm_email(request, token):
     """Confirm an address from the link in the confirmation message.
 
-    The page says whether it worked; opening the link again shows that it is
+    The page shows whether it worked. Opening the link again shows that it is
     no longer valid.
     """
     try:

@@ -382,13 +382,15 @@ def _stored_fields(fields) -> list[dict]:
     ]
 
 
-def _replace_fields(model, prototype, wanted: list[dict]) -> None:
-    """Replace the prototype's fields with `wanted` when they differ."""
+def _replace_fields(model, prototype, expected: list[dict]) -> None:
+    """Replace the prototype's fields with `expected` when they differ."""
     stored = list(model.objects.filter(prototype=prototype).values(*FIELD_ATTRIBUTES))
-    if stored == [{key: field[key] for key in FIELD_ATTRIBUTES} for field in wanted]:
+    if stored == [{key: field[key] for key in FIELD_ATTRIBUTES} for field in expected]:
         return
     model.objects.filter(prototype=prototype).delete()
-    model.objects.bulk_create([model(prototype=prototype, **field) for field in wanted])
+    model.objects.bulk_create(
+        [model(prototype=prototype, **field) for field in expected]
+    )
 
 
 def _created_lines(name: str, fields: list[dict]) -> list[str]:

@@ -2,9 +2,9 @@
 
 Values are encrypted with Fernet (AES-128-CBC with an HMAC-SHA256
 signature, from the `cryptography` package) under the keys of
-`settings.FIELD_ENCRYPTION_KEYS`. The first key encrypts; every key in the
-list decrypts, which is what lets operators rotate keys: put a new key
-first, re-encrypt with `manage.py rotate_secrets`, then drop the old key.
+`settings.FIELD_ENCRYPTION_KEYS`. The first key encrypts, and every key in
+the list decrypts, so operators can rotate keys. They put a new key first,
+re-encrypt with `manage.py rotate_secrets`, then drop the old key.
 """
 
 import functools

@@ -35,7 +35,7 @@ class StatusCode(enum.Enum):
 
 
 class FieldErrorCode(enum.Enum):
-    """Why one input field was rejected, as reported in `errors[].code`."""
+    """The reason one input field was rejected, reported in `errors[].code`."""
 
     REQUIRED = "REQUIRED"
     INVALID = "INVALID"

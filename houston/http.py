@@ -14,7 +14,7 @@ def client_address(request) -> str | None:
     the Nth entry from the right of X-Forwarded-For. With fewer entries it
     is the leftmost one, and when the chosen entry is not an address it is
     REMOTE_ADDR again. An IPv6 address is reduced to its /64 network, because one
-    client usually holds a whole /64. Returns None when no valid address is
+    client usually has a whole /64. Returns None when no valid address is
     found.
     """
     remote = normalize_address(request.META.get("REMOTE_ADDR", ""))

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 def send_templated_mail(*, template: str, to: str, context: dict) -> None:
     """Render `templates/email/<template>/` and send it after commit.
 
-    Each template folder holds `subject.txt`, `body.txt` and `body.html`.
+    Each template folder contains `subject.txt`, `body.txt` and `body.html`.
     Sending waits for the surrounding transaction so that a rolled-back
     change mails nothing. A failing mail server is logged and does not undo
     the change.

@@ -18,7 +18,7 @@ CONTROL_CHARACTERS = re.compile("[\x01-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def no_control_characters(value: str) -> None:
-    """Reject single-line text, such as a name, that holds control
+    """Reject single-line text, such as a name, that contains control
     characters."""
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         raise ValidationError(

@@ -1,7 +1,7 @@
 """API keys: creation, and authentication of `Authorization: Api-Key <key>`.
 
 A key reads `hou_` followed by 40 random URL-safe characters. Its first 12
-characters are the prefix stored in clear to find and show the key; the
+characters are the prefix, stored in clear to find and show the key. The
 whole key is stored only as a SHA-256 hash. A fast hash is enough because
 the key is random with 240 bits of entropy, unlike a password that people
 choose.
@@ -29,8 +29,8 @@ class InvalidApiKey(HoustonError):
 class ApiKeyPrincipal:
     """The caller of a request authenticated with an API key.
 
-    It stands where a signed-in user would, so the permission checks in
-    `organizations.permissions` treat both alike: it is authenticated,
+    It takes the place of a signed-in user, so the permission checks in
+    `organizations.permissions` treat both alike. It is authenticated,
     belongs to the key's organization only, and has the key's role there.
     Operations that need a person, such as `me`, reject it.
     """

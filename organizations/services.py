@@ -431,8 +431,8 @@ def _account_for_invitation(
     if user is None:
         user = User(email=invitation.email)
     else:
-        # Whoever created the unconfirmed account may hold its tokens; they
-        # must not outlive the takeover.
+        # The person who created the unconfirmed account may have its
+        # tokens, and they must not outlive the takeover.
         user.end_tokens()
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()

@@ -1,8 +1,8 @@
 """GraphQL over HTTP: reading the request parameters and choosing the
 response media type, as the GraphQL over HTTP specification describes.
 
-Both media types are supported. With `application/graphql-response+json`
-a request that fails before execution is answered with status 400; with
+Both media types are supported. With `application/graphql-response+json`,
+a request that fails before execution gets status 400. With
 `application/json`, the older convention, such a request still gets 200
 and an `errors` list, and only malformed HTTP requests get 4xx statuses.
 """
@@ -48,7 +48,7 @@ class GraphQLParams:
 
 
 def response_media_type(request) -> str:
-    """Return the media type to answer with, from the Accept header.
+    """Return the media type of the response, chosen from the Accept header.
 
     `application/graphql-response+json` is used when the client lists it
     and does not prefer `application/json`; anything else, including a

@@ -7,7 +7,7 @@ from graphql.language import StringValueNode
 
 class JSONObject(graphene.Scalar):
     """A JSON object. Write it as a GraphQL object literal
-    (`{apiKey: "123"}`), pass it in a variable, or send a string that holds
+    (`{apiKey: "123"}`), pass it in a variable, or send a string that contains
     JSON-encoded text."""
 
     @staticmethod

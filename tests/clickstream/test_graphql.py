@@ -70,7 +70,7 @@ mutation CreateIntegration($appId: ID!, $connectionId: ID!) {
 }
 """
 
-# A string literal that holds JSON null, where an object is required.
+# A string literal that contains JSON null, where an object is required.
 CREATE_CONNECTION_NULL_TEXT = """
 mutation CreateConnection($orgId: ID!) {
   createConnection(integrationCode: "acquisio", details: "null", orgId: $orgId) {

@@ -231,9 +231,7 @@ def test_update_connection_user_must_resend_secret(member_api, aws_connection):
     assert Connection.objects.values_list("secret_details", flat=True).get() == stored
 
 
-def test_update_connection_user_masked_value_is_not_the_secret(
-    member_api, organization, catalog
-):
+def test_user_masked_value_replaces_secret(member_api, organization, catalog):
     connection = ConnectionFactory(organization=organization)
     masked = mask_secret(connection.details["apiKey"])
 
